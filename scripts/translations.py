@@ -1,0 +1,48 @@
+"""Compile every gettext catalog (``src/ihome/**/translations``) to .mo, or check they are compiled.
+
+    python scripts/translations.py compile   # after editing a .po file
+    python scripts/translations.py check     # exit 1 if a .mo is missing or differs from its .po
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1] / "src" / "ihome"
+
+
+def catalogs() -> list[Path]:
+    return sorted(ROOT.glob("**/translations/*/LC_MESSAGES/messages.po"))
+
+
+def compiled(po_path: Path) -> bytes:
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def main(command: str) -> int:
+    stale = []
+    for po_path in catalogs():
+        mo_path = po_path.with_suffix(".mo")
+        data = compiled(po_path)
+        if command == "compile":
+            mo_path.write_bytes(data)
+            print(f"compiled {po_path.relative_to(ROOT.parent.parent)}")
+        elif not mo_path.exists() or mo_path.read_bytes() != data:
+            stale.append(str(mo_path))
+    if stale:
+        print("stale translations, run `make translations`:\n  " + "\n  ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "check"))

@@ -1,0 +1,173 @@
+"""iHome (爱家租房): a short-term rental marketplace. ``create_app`` is the only way to build the app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from apiflask import APIFlask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ihome.config import load_config
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def create_app(config: dict[str, Any] | None = None) -> APIFlask:
+    """Build the iHome app: configuration first, then each ``register_*`` step."""
+    settings = load_config(config)
+    app = APIFlask(
+        "ihome",
+        title="iHome API",
+        version="1.0",
+        instance_path=settings["INSTANCE_PATH"],
+        docs_path=None,  # our own /docs page: local assets, no inline script
+        spec_path="/openapi.json",
+    )
+    app.config.update(settings)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_logging(app)
+    register_proxy(app)
+    register_extensions(app)
+    register_errors_and_security(app)
+    register_blueprints(app)
+    register_tasks(app)
+    return app
+
+
+def register_logging(app: APIFlask) -> None:
+    from ihome.core.handlers import RequestIdFilter
+
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    root = logging.getLogger("ihome")
+    if not any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
+        root.addHandler(handler)
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = app.config["TESTING"]  # pytest's caplog reads records through the root logger
+
+
+def register_proxy(app: APIFlask) -> None:
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def register_extensions(app: APIFlask) -> None:
+    """Database, Redis, sessions, rate limits, translations, the API's envelope in the docs."""
+    from ihome import models  # noqa: F401 - the whole schema, before the first query
+    from ihome.core import sessions
+    from ihome.core.db import configure_sqlite
+    from ihome.core.i18n import select_locale
+    from ihome.core.redis_client import limiter_storage_uri, make_client
+    from ihome.core.responses import Envelope, FieldErrors
+    from ihome.extensions import babel, db, limiter, migrate, session_store
+
+    if not app.config["REDIS_URL"]:
+        # where `ihome serve` puts its embedded Redis, so operator commands reach the same one
+        app.config["REDIS_URL"] = f"unix://{Path(app.instance_path) / 'redis' / 'redis.sock'}?db=0"
+    redis_client = make_client(app.config["REDIS_URL"])
+    app.extensions["ihome.redis"] = redis_client
+
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+
+    production = app.config["PRODUCTION"]
+    app.config.update(
+        SESSION_TYPE="redis",
+        SESSION_REDIS=redis_client,
+        SESSION_KEY_PREFIX="ihome:session:",
+        SESSION_PERMANENT=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
+        SESSION_COOKIE_NAME="ihome_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        SESSION_SERIALIZATION_FORMAT="json",
+    )
+    session_store.init_app(app)
+    sessions.install(app)
+
+    app.config.update(
+        RATELIMIT_STORAGE_URI=limiter_storage_uri(app.config["REDIS_URL"]),
+        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_KEY_PREFIX="ihome:limit",
+        RATELIMIT_SWALLOW_ERRORS=True,  # a dead Redis shows as 503 where Redis is needed, not here
+    )
+    limiter.init_app(app)
+
+    translation_dirs = [str(PACKAGE_DIR / "translations")] + [
+        str(p) for p in sorted(PACKAGE_DIR.glob("*/translations")) if p.is_dir()
+    ]
+    app.config.update(
+        BABEL_DEFAULT_LOCALE="zh_Hans_CN",
+        BABEL_DEFAULT_TIMEZONE=app.config["TIMEZONE"],
+        BABEL_TRANSLATION_DIRECTORIES=";".join(translation_dirs),
+    )
+    babel.init_app(app, locale_selector=select_locale)
+
+    app.config.update(
+        BASE_RESPONSE_SCHEMA=Envelope,
+        BASE_RESPONSE_DATA_KEY="data",
+        VALIDATION_ERROR_STATUS_CODE=400,
+        VALIDATION_ERROR_DESCRIPTION="Validation error: errno 4103, data.fields lists messages per field",
+        VALIDATION_ERROR_SCHEMA=_error_schema(FieldErrors),
+        HTTP_ERROR_SCHEMA=_error_schema(None),
+        INFO={"description": "The iHome HTTP API. Every JSON response is {errno, errmsg, data}; see API.md."},
+    )
+
+
+def _error_schema(data_model: Any) -> dict:
+    """The envelope as an OpenAPI schema, for error responses."""
+    data = {"$ref": f"#/components/schemas/{data_model.__name__}"} if data_model else {"nullable": True}
+    return {
+        "type": "object",
+        "required": ["errno", "errmsg", "data"],
+        "properties": {
+            "errno": {"type": "string", "description": "an errno of API.md, never \"0\" on an error"},
+            "errmsg": {"type": "string", "description": "a localised message"},
+            "data": data,
+        },
+    }
+
+
+def register_errors_and_security(app: APIFlask) -> None:
+    from ihome.core.handlers import register_error_handlers
+    from ihome.core.i18n import register_i18n
+    from ihome.core.security import register_security
+
+    register_error_handlers(app)
+    register_security(app)
+    register_i18n(app)
+
+
+def register_blueprints(app: APIFlask) -> None:
+    """Every domain's API (under /api/v1.0) and pages."""
+    from ihome.accounts import api as accounts_api
+    from ihome.accounts import views as accounts_views
+    from ihome.admin import views as admin_views
+    from ihome.core import docs, health
+    from ihome.houses import api as houses_api
+    from ihome.houses import views as houses_views
+    from ihome.orders import api as orders_api
+    from ihome.orders import views as orders_views
+    from ihome.payments import api as payments_api
+    from ihome.payments import views as payments_views
+
+    for module in (health, docs, accounts_api, accounts_views, houses_api, houses_views,
+                   orders_api, orders_views, payments_api, payments_views, admin_views):
+        module.register(app)
+
+
+def register_tasks(app: APIFlask) -> None:
+    from ihome.core.tasks import celery_init_app
+
+    celery_init_app(app)

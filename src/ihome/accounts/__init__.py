@@ -1,0 +1,1 @@
+"""Accounts: captcha and SMS codes, registration, login, profile, avatar, real-name verification."""

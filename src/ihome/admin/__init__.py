@@ -1,0 +1,1 @@
+"""Administration: statistics of the business."""

@@ -1,0 +1,9 @@
+"""The admin pages."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("admin_pages", __name__)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,160 @@
+"""The ``ihome`` command: serve, worker, db, seed, demo, create-admin."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+import urllib.request
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from ihome import create_app
+from ihome.config import ConfigError
+
+log = logging.getLogger("ihome.cli")
+
+
+def _create_app(*_args, **_kwargs):
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False)
+def main() -> None:
+    """iHome (爱家租房): a short-term rental marketplace."""
+
+
+def prepare_database() -> dict[str, int]:
+    """Apply migrations and seed reference data if absent (both idempotent)."""
+    from flask_migrate import upgrade
+
+    from ihome.extensions import db
+    from ihome.houses.reference import seed_reference_data
+
+    upgrade(revision="heads")
+    added = seed_reference_data()
+    db.session.commit()
+    return added
+
+
+@main.command("seed")
+@with_appcontext
+def seed_command() -> None:
+    """Apply migrations, then add the districts and facilities that are missing."""
+    added = prepare_database()
+    click.echo(f"seeded {added['areas']} districts and {added['facilities']} facilities")
+
+
+@main.command("demo")
+@click.option("--houses", default=60, show_default=True, help="how many houses to create")
+@with_appcontext
+def demo_command(houses: int) -> None:
+    """Fill an empty instance with hosts, houses with photos, past orders and comments."""
+    from ihome.houses.demo import fill_demo
+
+    prepare_database()
+    summary = fill_demo(house_count=houses)
+    click.echo(summary)
+
+
+@main.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
+@click.option("--threads", default=4, show_default=True, type=int, help="threads per worker")
+@click.option("--no-celery", is_flag=True, help="do not start the Celery worker and beat")
+def serve_command(host: str, port: int, workers: int, threads: int, no_celery: bool) -> None:
+    """Run the whole system: Redis (embedded if IHOME_REDIS_URL is unset), migrations, gunicorn, Celery."""
+    from ihome import runtime
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    env = dict(os.environ)
+    instance = os.path.abspath(env.get("IHOME_INSTANCE_PATH") or "./instance")
+    env["IHOME_INSTANCE_PATH"] = instance
+    redis_server = None
+    if not env.get("IHOME_REDIS_URL"):
+        redis_server = runtime.EmbeddedRedis(instance).start()
+        env["IHOME_REDIS_URL"] = redis_server.url
+        log.info("embedded Redis at %s", redis_server.socket)
+    os.environ.update({k: env[k] for k in ("IHOME_INSTANCE_PATH", "IHOME_REDIS_URL")})
+    supervisor = runtime.Supervisor(env)
+    code = 1
+    try:
+        app = _create_app()
+        with app.app_context():
+            added = prepare_database()
+            if any(added.values()):
+                log.info("seeded %s", added)
+        supervisor.start("gunicorn", runtime.gunicorn_command(host, port, workers, threads))
+        if not no_celery:
+            supervisor.start("celery worker", runtime.celery_worker_command())
+            supervisor.start("celery beat", runtime.celery_beat_command(instance))
+        _announce_when_ready(host, port)
+        code = supervisor.wait()
+    finally:
+        supervisor.stop()
+        if redis_server:
+            redis_server.stop()
+        log.info("iHome stopped")
+    sys.exit(code)
+
+
+def _announce_when_ready(host: str, port: int, timeout: float = 15.0) -> None:
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+    url = f"http://{shown}:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):  # noqa: S310 - our own local URL
+                log.info("iHome is ready at %s (API docs at %s/docs); Ctrl-C stops everything", url, url)
+                return
+        except OSError:
+            time.sleep(0.1)
+    log.warning("iHome did not answer %s/healthz within %.0f s", url, timeout)
+
+
+@main.command("worker", with_appcontext=False)
+@click.option("--concurrency", "-c", default=4, show_default=True, type=int)
+@click.option("--beat", is_flag=True, help="also run Celery beat (the periodic jobs) in its own process")
+def worker_command(concurrency: int, beat: bool) -> None:
+    """Run a Celery worker alone (production: run as many as needed, and one beat)."""
+    from ihome import runtime
+
+    _create_app()  # fail early with a clear message on a bad configuration
+    env = dict(os.environ)
+    supervisor = runtime.Supervisor(env)
+    supervisor.start("celery worker", runtime.celery_worker_command(concurrency))
+    if beat:
+        supervisor.start("celery beat", runtime.celery_beat_command(env.get("IHOME_INSTANCE_PATH", "./instance")))
+    sys.exit(supervisor.wait())
+
+
+@main.command("create-admin")
+@click.option("--mobile", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin_command(mobile: str, password: str) -> None:
+    """Create an administrator account, or make an existing user one."""
+    from ihome.accounts.service import make_admin
+
+    user = make_admin(mobile=mobile, password=password)
+    click.echo(f"user {user.id} ({user.mobile}) is an administrator")
+
+
+def _register_db_commands() -> None:
+    from flask_migrate.cli import db as db_group
+
+    main.add_command(db_group, "db")
+
+
+_register_db_commands()
+
+
+if __name__ == "__main__":
+    main()

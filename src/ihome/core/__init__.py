@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every domain uses: the database base, errors, tasks, security."""

@@ -1,0 +1,97 @@
+"""A read-through cache in Redis with versioned keys, which never serves stale data.
+
+Each cached value's key embeds the current value of one or more *generation counters*
+(``ihome:gen:<name>``). A change bumps the counters it affects (``bump``), so the very next read
+builds a new key and misses; old entries simply expire. Nothing has to guess which keys to delete.
+
+Redis being down degrades to uncached reads: ``cached`` then calls the loader directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import redis
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ihome.core.redis_client import get_redis
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+PREFIX = "ihome:cache:"
+GEN_PREFIX = "ihome:gen:"
+BUMPS = "ihome.cache_bumps"
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _generations(client: redis.Redis, names: list[str]) -> list[str]:
+    values: list[Any] = client.mget([GEN_PREFIX + n for n in names]) if names else []  # type: ignore[assignment]
+    return [(v.decode() if isinstance(v, bytes) else str(v)) if v is not None else "0" for v in values]
+
+
+def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = (), ttl: int | None = None) -> T:
+    """The value under ``key`` at the current generations, computed by ``loader`` on a miss.
+
+    ``loader`` must return JSON-serialisable data (the same shape it returns uncached).
+    """
+    names = list(generations)
+    ttl = ttl or current_app.config["CACHE_TTL"]
+    try:
+        client = get_redis()
+        versions = _generations(client, names)
+        full_key = PREFIX + key + "".join(f"|{n}={v}" for n, v in zip(names, versions, strict=True))
+        raw = client.get(full_key)
+        if raw is not None:
+            return json.loads(raw)  # type: ignore[arg-type]
+    except REDIS_DOWN as exc:
+        log.warning("cache unavailable, reading %s uncached: %s", key, exc)
+        return loader()
+    value = loader()
+    try:
+        client.set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
+    except REDIS_DOWN as exc:
+        log.warning("cache unavailable, not storing %s: %s", key, exc)
+    return value
+
+
+def bump(*names: str) -> None:
+    """Invalidate everything cached under these generations (call after the change commits).
+
+    If Redis is down the bump is lost, but so is every cached value's reachability: a counter
+    only moves forward, and values expire within ``CACHE_TTL``.
+    """
+    try:
+        pipe = get_redis().pipeline()
+        for name in names:
+            pipe.incr(GEN_PREFIX + name)
+        pipe.execute()
+    except REDIS_DOWN as exc:
+        log.warning("cache generations %s not bumped (Redis down): %s", names, exc)
+
+
+def bump_after_commit(session: Any, *names: str) -> None:
+    """Bump the generations once ``session`` commits (dropped on rollback).
+
+    After the commit, not before: a reader that sees the new generation started after the
+    change was visible, so it can only cache the new state; a reader that raced the commit
+    stored its value under the old generation, which nobody reads again.
+    """
+    session.info.setdefault(BUMPS, set()).update(names)
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_bumps(session: Session) -> None:
+    names = session.info.pop(BUMPS, None)
+    if names:
+        bump(*sorted(names))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_bumps(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(BUMPS, None)

@@ -1,0 +1,38 @@
+"""The response envelope of API.md: ``{"errno", "errmsg", "data"}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+from flask_babel import gettext as _
+from pydantic import BaseModel, Field
+
+from ihome.core.errors import RET
+
+
+class Envelope(BaseModel):
+    """Every JSON response: errno "0" on success, a localised message, and the payload."""
+
+    errno: str = Field(description='"0" on success, else a code from the errno table of API.md')
+    errmsg: str = Field(description="a human message in the client's language")
+    data: Any = Field(default=None, description="the payload; on validation errors {fields: {name: [messages]}}")
+
+
+class FieldErrors(BaseModel):
+    fields: dict[str, list[str]] = Field(description="messages per invalid field")
+
+
+def ok(data: Any = None, status: int = 200) -> tuple[dict, int]:
+    """A success envelope for an ``@output`` view (APIFlask validates ``data`` against it)."""
+    return {"errno": RET.OK.value, "errmsg": _("Success"), "data": data}, status
+
+
+def envelope(data: Any = None, *, errno: RET = RET.OK, errmsg: str | None = None, status: int = 200,
+             headers: dict | None = None):
+    """A ready response, for error handlers and views without an output schema."""
+    response = jsonify({"errno": errno.value, "errmsg": errmsg if errmsg is not None else _("Success"), "data": data})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response

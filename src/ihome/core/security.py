@@ -1,0 +1,171 @@
+"""Who is logged in, what they may call, CSRF and the security headers.
+
+CSRF is the double-submit pattern of API.md: every response to a client without a ``csrf_token``
+cookie sets one, and every POST/PUT/PATCH/DELETE must echo it in the ``X-CSRFToken`` header.
+A cross-site page can neither read our cookie nor set that header, so it cannot forge a request.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from ihome.core.errors import DataError, Unauthorized
+
+CSRF_COOKIE = "csrf_token"
+CSRF_HEADER = "X-CSRFToken"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ---- identity -------------------------------------------------------------------------------------------
+
+def current_user_id() -> int | None:
+    """The logged-in user's id, or None (reads the Redis-backed session once per request)."""
+    if "user_id" not in g:
+        value = session.get("user_id")
+        g.user_id = int(value) if value is not None else None
+    return g.user_id
+
+
+def require_user_id() -> int:
+    """The logged-in user's id; ``Unauthorized`` (401/4101) when nobody is."""
+    user_id = current_user_id()
+    if user_id is None:
+        raise Unauthorized()
+    return user_id
+
+
+def login_session(user_id: int) -> None:
+    """Log a user in: a fresh session id (no fixation), then remember who it is."""
+    session.clear()
+    current_app.session_interface.regenerate(session)  # type: ignore[attr-defined]
+    session["user_id"] = user_id
+    session.permanent = True
+    g.user_id = user_id
+
+
+def logout_session() -> None:
+    """Destroy the server-side session."""
+    session.clear()
+    g.user_id = None
+
+
+def login_required(view: F) -> F:
+    """For API views: 401/4101 unless logged in."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        require_user_id()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """A local path to return to after login; anything else (another host, ``//x``) gives ``default``."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
+
+
+def page_login_required(view: F) -> F:
+    """For pages: redirect to ``/login?next=<this page>`` unless logged in."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if current_user_id() is None:
+            here = request.full_path.rstrip("?")
+            return redirect(url_for("accounts_pages.login") + "?next=" + quote(here, safe="/"))
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ---- CSRF -----------------------------------------------------------------------------------------------
+
+def csrf_exempt(view: F) -> F:
+    """Mark a view that authenticates its caller another way (a signed provider callback)."""
+    view._csrf_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def _check_csrf() -> None:
+    if request.method not in UNSAFE_METHODS:
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or getattr(view, "_csrf_exempt", False):
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not header or not hmac.compare_digest(cookie, header):
+        raise DataError(_("Missing or wrong CSRF token: send the csrf_token cookie's value in X-CSRFToken"))
+
+
+def _set_csrf_cookie(response):
+    if CSRF_COOKIE not in request.cookies:
+        response.set_cookie(
+            CSRF_COOKIE,
+            g.get("csrf_token") or secrets.token_urlsafe(32),
+            max_age=60 * 60 * 24 * 30,
+            secure=current_app.config["PRODUCTION"],
+            httponly=False,  # the page's script reads it to echo it in the header
+            samesite="Lax",
+        )
+    return response
+
+
+def csrf_token() -> str:
+    """The token pages embed; the same value the cookie will carry."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = g.get("csrf_token") or secrets.token_urlsafe(32)
+        g.csrf_token = token
+    return token
+
+
+# ---- headers --------------------------------------------------------------------------------------------
+
+def _content_security_policy() -> str:
+    img_sources = ["'self'", "data:", "blob:"]
+    if current_app.config.get("QINIU_DOMAIN"):
+        img_sources.append(current_app.config["QINIU_DOMAIN"])
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        f"img-src {' '.join(img_sources)}",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", _content_security_policy())
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config["PRODUCTION"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    return response
+
+
+def register_security(app: Flask) -> None:
+    """CSRF check before every unsafe request; cookie and headers on every response."""
+    app.before_request(_check_csrf)
+    app.after_request(_set_csrf_cookie)
+    app.after_request(_security_headers)
+    app.jinja_env.globals["csrf_token"] = csrf_token

@@ -1,0 +1,90 @@
+"""Celery bound to the Flask app, and tasks that are sent only after the transaction commits.
+
+Tasks are declared with ``@shared_task`` in each domain's ``tasks.py``; ``celery_init_app`` makes
+every task run inside an app context. ``send_after_commit`` queues a task on the current database
+session: it leaves when the session commits and is dropped when it rolls back, so nothing is
+announced that did not happen.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery, Task
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ihome.core.redis_client import celery_url
+
+log = logging.getLogger(__name__)
+PENDING = "ihome.pending_tasks"
+
+# Every periodic job, by task name: (config key of its interval in seconds, or a fixed interval).
+BEAT_SCHEDULE: dict[str, str | int] = {
+    "ihome.houses.warm_reference_cache": 3600,
+    "ihome.orders.expire_unanswered": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.orders.expire_unpaid": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.orders.finish_stays": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.payments.query_unconfirmed": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
+}
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for this Flask app (tasks run in its app context)."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    broker = celery_url(app.config["REDIS_URL"])
+    celery_app.conf.update(
+        broker_url=broker,
+        result_backend=None,
+        task_ignore_result=True,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"socket_timeout": 5, "socket_connect_timeout": 2},
+        task_always_eager=app.config.get("CELERY_ALWAYS_EAGER", False),
+        task_eager_propagates=False,
+        task_acks_late=True,
+        worker_prefetch_multiplier=1,
+        timezone="UTC",
+        beat_schedule=_beat_schedule(app),
+        imports=("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks"),
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
+    schedule = {}
+    for name, interval in BEAT_SCHEDULE.items():
+        seconds = app.config.get(interval, 60) if isinstance(interval, str) else interval
+        schedule[name] = {"task": name, "schedule": timedelta(seconds=int(seconds))}
+    return schedule
+
+
+def send_after_commit(session: Session, task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` to be sent once ``session`` commits (dropped on rollback)."""
+    session.info.setdefault(PENDING, []).append((task, args, kwargs))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    for task, args, kwargs in session.info.pop(PENDING, []):
+        try:
+            task.apply_async(args=args, kwargs=kwargs)
+        except Exception:  # the broker being down must not turn a committed change into an error
+            log.exception("could not enqueue task %s after commit", task.name)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(PENDING, None)

@@ -1,0 +1,1 @@
+"""Houses: districts, facilities, listings with photos, the home page, detail and search."""

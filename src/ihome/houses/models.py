@@ -1,0 +1,102 @@
+"""Districts, facilities, houses and their photos."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ihome.core.db import Base, TimestampMixin
+
+
+class Area(TimestampMixin, Base):
+    """A district of the city (Beijing's 16 are seeded)."""
+
+    __tablename__ = "ih_area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(64))
+
+
+class Facility(TimestampMixin, Base):
+    """Something a house offers (Wi-Fi, hot shower, ...); the classic 23 are seeded."""
+
+    __tablename__ = "ih_facility"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(64))
+    icon: Mapped[str | None] = mapped_column(String(32))
+
+
+house_facility = Table(
+    "ih_house_facility",
+    Base.metadata,
+    Column("house_id", Integer, ForeignKey("ih_house.id", ondelete="CASCADE"), primary_key=True),
+    Column("facility_id", Integer, ForeignKey("ih_facility.id"), primary_key=True),
+)
+
+
+class House(TimestampMixin, Base):
+    """A home a verified host offers. Money in fen; ``max_days`` 0 means no limit."""
+
+    __tablename__ = "ih_house"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_nonnegative"),
+        CheckConstraint("deposit >= 0", name="deposit_nonnegative"),
+        CheckConstraint("min_days >= 1", name="min_days_positive"),
+        CheckConstraint("max_days = 0 OR max_days >= min_days", name="max_days_range"),
+        # search: by district, newest / most booked / by price
+        Index("ix_house_area_created", "area_id", "create_time"),
+        Index("ix_house_area_orders", "area_id", "order_count"),
+        Index("ix_house_area_price", "area_id", "price"),
+        Index("ix_house_created", "create_time"),
+        Index("ix_house_orders", "order_count"),
+        Index("ix_house_price", "price"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ih_user.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("ih_area.id"))
+    title: Mapped[str] = mapped_column(String(64))
+    price: Mapped[int] = mapped_column(Integer, default=0)
+    address: Mapped[str] = mapped_column(String(512), default="")
+    room_count: Mapped[int] = mapped_column(Integer, default=1)
+    acreage: Mapped[int] = mapped_column(Integer, default=0)
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    capacity: Mapped[int] = mapped_column(Integer, default=1)
+    beds: Mapped[str] = mapped_column(String(64), default="")
+    deposit: Mapped[int] = mapped_column(Integer, default=0)
+    min_days: Mapped[int] = mapped_column(Integer, default=1)
+    max_days: Mapped[int] = mapped_column(Integer, default=0)
+    order_count: Mapped[int] = mapped_column(Integer, default=0)
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    index_image_key: Mapped[str | None] = mapped_column(String(255))
+    # bumped by every booking of this house: the row lock that serialises bookings
+    booking_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    owner = relationship("User", lazy="joined")
+    area = relationship(Area, lazy="joined")
+    facilities = relationship(Facility, secondary=house_facility, lazy="selectin", order_by=Facility.id)
+    images = relationship("HouseImage", lazy="selectin", order_by="HouseImage.position",
+                          cascade="all, delete-orphan", back_populates="house")
+
+    @property
+    def avg_rating(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 1) if self.rating_count else None
+
+
+class HouseImage(TimestampMixin, Base):
+    """One photo of a house, stored in two sizes; ``position`` orders the gallery."""
+
+    __tablename__ = "ih_house_image"
+    __table_args__ = (Index("ix_house_image_house_position", "house_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    house_id: Mapped[int] = mapped_column(ForeignKey("ih_house.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(255))  # detail size
+    thumb_key: Mapped[str] = mapped_column(String(255))  # list thumbnail
+
+    house = relationship(House, back_populates="images")

@@ -1,0 +1,1 @@
+"""Orders: booking without double booking, host answers, cancel, expiry, stay end, reviews."""

@@ -1,0 +1,84 @@
+"""Bookings, their states and the log of every transition."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ihome.core.db import Base, TimestampMixin, UTCDateTime, utcnow
+
+
+class OrderStatus(StrEnum):
+    WAIT_ACCEPT = "WAIT_ACCEPT"
+    WAIT_PAYMENT = "WAIT_PAYMENT"
+    PAID = "PAID"
+    WAIT_COMMENT = "WAIT_COMMENT"
+    COMPLETE = "COMPLETE"
+    CANCELED = "CANCELED"
+    REJECTED = "REJECTED"
+
+
+# The states that hold the house's nights: search, the calendar and the no-overlap rule use these.
+ACTIVE_STATUSES: tuple[OrderStatus, ...] = (
+    OrderStatus.WAIT_ACCEPT,
+    OrderStatus.WAIT_PAYMENT,
+    OrderStatus.PAID,
+    OrderStatus.WAIT_COMMENT,
+    OrderStatus.COMPLETE,
+)
+_ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
+
+
+class Order(TimestampMixin, Base):
+    """A guest's stay [start_date, end_date) in a house; money in fen, computed by the server."""
+
+    __tablename__ = "ih_order"
+    __table_args__ = (
+        CheckConstraint("end_date > start_date", name="stay_not_empty"),
+        CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+        Index("ix_order_house_dates", "house_id", "start_date", "end_date"),
+        Index("ix_order_status_created", "status", "create_time"),
+        Index("ix_order_user_created", "user_id", "create_time"),
+        # PostgreSQL makes double booking impossible, whatever the application does.
+        ExcludeConstraint(
+            ("house_id", "="),
+            (func.daterange(text("start_date"), text("end_date"), text("'[)'")), "&&"),
+            name="ex_order_no_overlap",
+            using="gist",
+            where=text(f"status IN ({_ACTIVE_SQL})"),
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("ih_user.id"))
+    house_id: Mapped[int] = mapped_column(ForeignKey("ih_house.id"))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    house_price: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=OrderStatus.WAIT_ACCEPT.value)
+    reject_reason: Mapped[str | None] = mapped_column(String(500))
+    comment: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[int | None] = mapped_column(Integer)
+
+    house = relationship("House", lazy="joined")
+    guest = relationship("User", lazy="joined")
+
+
+class OrderEvent(Base):
+    """One applied transition: who moved which order from what to what, and when."""
+
+    __tablename__ = "ih_order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("ih_order.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str] = mapped_column(String(32))  # "user:<id>" or "system:<job>"
+    note: Mapped[str | None] = mapped_column(String(500))
+    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,1 @@
+"""Payments: Alipay with verified, idempotent callbacks, refunds, and the local gateway simulator."""

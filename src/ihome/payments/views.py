@@ -1,0 +1,9 @@
+"""The payments pages."""
+
+from flask import Blueprint, Flask
+
+bp = Blueprint("payments_pages", __name__)
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)

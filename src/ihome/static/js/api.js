@@ -1,0 +1,97 @@
+// iHome's one way to call the JSON API: CSRF header, JSON body, the envelope unwrapped.
+// Every page module uses window.ihome.api(); errors carry errno, message and per-field messages.
+(function () {
+  "use strict";
+
+  function cookie(name) {
+    var match = document.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return cookie("csrf_token") || (meta && meta.content) || "";
+  }
+
+  function ApiError(status, body) {
+    this.status = status;
+    this.errno = body && body.errno;
+    this.message = (body && body.errmsg) || ("HTTP " + status);
+    this.fields = (body && body.data && body.data.fields) || {};
+    this.retryAfter = null;
+  }
+
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json", "X-CSRFToken": csrfToken() };
+    var options = { method: method, headers: headers, credentials: "same-origin" };
+    if (body instanceof FormData) {
+      options.body = body;
+    } else if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(body);
+    }
+    return fetch("/api/v1.0" + path, options).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (json) {
+        if (!response.ok || !json || json.errno !== "0") {
+          var error = new ApiError(response.status, json);
+          error.retryAfter = response.headers.get("Retry-After");
+          throw error;
+        }
+        return json.data;
+      });
+    }, function () {
+      throw new ApiError(0, { errno: "network", errmsg: document.documentElement.lang === "en"
+        ? "Network error, please check your connection" : "网络错误，请检查网络连接" });
+    });
+  }
+
+  // Upload with progress (fetch has no upload progress): onProgress gets 0..100.
+  function upload(path, formData, onProgress) {
+    return new Promise(function (resolve, reject) {
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/v1.0" + path);
+      xhr.setRequestHeader("X-CSRFToken", csrfToken());
+      xhr.setRequestHeader("Accept", "application/json");
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable && onProgress) onProgress(Math.round(e.loaded * 100 / e.total)); };
+      xhr.onload = function () {
+        var json = null;
+        try { json = JSON.parse(xhr.responseText); } catch (ignored) { json = null; }
+        if (xhr.status >= 200 && xhr.status < 300 && json && json.errno === "0") resolve(json.data);
+        else reject(new ApiError(xhr.status, json));
+      };
+      xhr.onerror = function () { reject(new ApiError(0, null)); };
+      xhr.send(formData);
+    });
+  }
+
+  function flash(message, isError) {
+    var box = document.getElementById("flash");
+    if (!box) return;
+    box.textContent = message;
+    box.className = "flash" + (isError ? " error" : "");
+    box.hidden = false;
+  }
+
+  // Show an ApiError in a form: per-field messages next to inputs named like the fields, the rest on top.
+  function showErrors(form, error) {
+    form.querySelectorAll(".field").forEach(function (f) { f.classList.remove("invalid"); });
+    form.querySelectorAll(".field .error").forEach(function (e) { e.textContent = ""; });
+    var shown = false;
+    Object.keys(error.fields || {}).forEach(function (name) {
+      var input = form.querySelector('[name="' + name + '"]');
+      var field = input && input.closest(".field");
+      var slot = field && field.querySelector(".error");
+      if (slot) { slot.textContent = error.fields[name].join(" "); field.classList.add("invalid"); shown = true; }
+    });
+    flash(error.message, true);
+    return shown;
+  }
+
+  function busy(button, on) {
+    if (!button) return;
+    button.disabled = on;
+    button.classList.toggle("busy", on);
+  }
+
+  window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken };
+})();

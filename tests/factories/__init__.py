@@ -1,0 +1,1 @@
+"""Factories per domain: rows with sensible defaults and traits, added to the current session."""

@@ -1,0 +1,24 @@
+"""Orders in any state, inserted directly (the booking rules are tested through the service)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ihome.extensions import db
+from ihome.orders.models import Order, OrderStatus
+from tests.factories.accounts import make_user
+
+
+def make_order(*, house, guest=None, start: date | None = None, nights: int = 2,
+               status: OrderStatus = OrderStatus.WAIT_ACCEPT, commit: bool = True, **fields) -> Order:
+    """An order of ``guest`` (a new user by default) for ``house`` from ``start`` (tomorrow by default)."""
+    guest = guest or make_user()
+    start = start or date.today() + timedelta(days=1)
+    order = Order(user_id=guest.id, house_id=house.id, start_date=start, end_date=start + timedelta(days=nights),
+                  days=nights, house_price=house.price, amount=nights * house.price, status=status.value, **fields)
+    db.session.add(order)
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return order

@@ -1,0 +1,75 @@
+"""A real multi-process iHome (``ihome serve``: gunicorn, Celery worker and beat) for e2e and race tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """Runs ``ihome serve`` on a free port against the given database and Redis."""
+
+    def __init__(self, *, instance: Path, database_url: str, redis_url: str, workers: int = 2,
+                 extra_env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.instance = instance
+        self.env = dict(os.environ)
+        self.env.update({
+            "IHOME_ENV": "testing",
+            "IHOME_INSTANCE_PATH": str(instance),
+            "IHOME_DATABASE_URL": database_url,
+            "IHOME_REDIS_URL": redis_url,
+            "IHOME_CAPTCHA_TEST_CODE": "TEST",
+            "IHOME_PUBLIC_URL": self.url,
+            "IHOME_EXPIRY_INTERVAL_SECONDS": "3600",
+        })
+        self.env.update(extra_env or {})
+        self.workers = workers
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        log = open(self.instance / "serve.log", "wb")  # noqa: SIM115 - kept open for the child's lifetime
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ihome serve exited early:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"ihome serve not ready in {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        path = self.instance / "serve.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.process = None
