@@ -22,6 +22,13 @@ from tests.support.api_client import ApiClient
 from tests.support.live import LiveServer
 from tests.support.postgres import PostgresCluster, pg_bin
 
+pytest_plugins = [
+    "tests.support.accounts_fixtures",
+    "tests.support.houses_fixtures",
+    "tests.support.orders_fixtures",
+    "tests.support.payments_fixtures",
+]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 TEST_DB = os.environ.get("IHOME_TEST_DB", "sqlite")
 CHROMIUM = os.environ.get("IHOME_CHROMIUM", "/usr/bin/chromium")

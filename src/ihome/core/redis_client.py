@@ -6,6 +6,7 @@ no retries make ``/readyz`` and every request that needs Redis answer 503 at onc
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import redis
@@ -26,8 +27,12 @@ def make_client(url: str) -> redis.Redis:
     )
 
 
-def get_redis() -> redis.Redis:
-    """The Redis client of the current app."""
+def get_redis() -> Any:
+    """The Redis client of the current app (a ``redis.Redis``).
+
+    Typed ``Any`` on purpose: redis-py types every command as ``Awaitable | Any``, which would
+    force a cast at each call site of this synchronous client.
+    """
     return current_app.extensions["ihome.redis"]
 
 

@@ -1,0 +1,66 @@
+"""Sending text messages: an ``SmsBackend`` protocol, the console twin, and the provider.
+
+``IHOME_SMS_BACKEND`` picks one. Domain code never calls a backend inside a request: it queues
+``ihome.accounts.tasks.send_sms_message`` after commit, and the Celery task sends (with retries).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Protocol
+
+from flask import Flask, current_app
+
+from ihome.core.redis_client import get_redis
+
+log = logging.getLogger(__name__)
+OUTBOX_KEY = "ihome:sms:outbox"
+OUTBOX_SIZE = 200
+
+
+class SmsError(Exception):
+    """The provider refused or failed; ``retryable`` says whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class SmsBackend(Protocol):
+    def send(self, mobile: str, body: str) -> None:
+        """Deliver ``body`` to ``mobile``; raises ``SmsError`` on failure."""
+        ...
+
+
+class ConsoleSms:
+    """Development twin: logs the message and keeps it in Redis for ``/dev/outbox``."""
+
+    def send(self, mobile: str, body: str) -> None:
+        log.info("SMS to %s: %s", mobile, body)
+        entry = {"mobile": mobile, "body": body, "created_at": datetime.now(UTC).isoformat()}
+        pipe = get_redis().pipeline()
+        pipe.rpush(OUTBOX_KEY, json.dumps(entry, ensure_ascii=False))
+        pipe.ltrim(OUTBOX_KEY, -OUTBOX_SIZE, -1)
+        pipe.execute()
+
+
+def outbox() -> list[dict]:
+    """The console backend's messages, oldest first."""
+    return [json.loads(raw) for raw in get_redis().lrange(OUTBOX_KEY, 0, -1)]
+
+
+def get_sms_backend() -> SmsBackend:
+    backend = current_app.extensions.get("ihome.sms")
+    if backend is None:
+        backend = build_sms_backend(current_app)
+        current_app.extensions["ihome.sms"] = backend
+    return backend
+
+
+def build_sms_backend(app: Flask) -> SmsBackend:
+    name = app.config["SMS_BACKEND"]
+    if name == "console":
+        return ConsoleSms()
+    raise ValueError(f"IHOME_SMS_BACKEND must be console or ronglian, not {name!r}")
