@@ -23,8 +23,10 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC (stored as UTC everywhere)."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware in UTC (stored as UTC everywhere); follows ``clock.frozen``."""
+    from ihome.core import clock
+
+    return clock.now()
 
 
 class UTCDateTime(DateTime):
