@@ -1,0 +1,25 @@
+"""Cache generations of the houses domain: what to bump when something a reader sees changes.
+
+``house_changed`` is the one call for every change that can alter what a house's readers see
+(an edit, a new photo, a new, rejected or cancelled order, a review). Pages and search results are
+cached under keys that embed these generations, so the very next request misses and reads fresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ihome.core.cache import bump_after_commit
+
+SEARCH = "search"  # every search page, the home list and the user's house list
+INDEX = "index"
+
+
+def house_generation(house_id: int) -> str:
+    """The generation of one house's detail and calendar."""
+    return f"house:{house_id}"
+
+
+def house_changed(session: Any, house_id: int) -> None:
+    """After ``session`` commits, nothing cached about this house, or any search, is served again."""
+    bump_after_commit(session, SEARCH, INDEX, house_generation(house_id))
