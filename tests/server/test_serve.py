@@ -1,0 +1,106 @@
+"""`ihome serve` with no configuration: embedded Redis, SQLite, gunicorn, Celery; SIGTERM/SIGINT stop all."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.support.live import free_port
+
+pytestmark = pytest.mark.server
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process whose parent chain leads to ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        children = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= children
+        frontier = children
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _get(url: str) -> tuple[int, dict]:
+    with urllib.request.urlopen(url, timeout=2) as response:
+        return response.status, json.loads(response.read())
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_runs_everything_and_a_signal_stops_everything(tmp_path, stop_signal):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IHOME_")}
+    env["IHOME_INSTANCE_PATH"] = str(tmp_path / "instance")
+    process = subprocess.Popen([sys.executable, "-m", "ihome.cli", "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/readyz")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read().decode()
+                assert time.monotonic() < deadline, "not ready"
+                time.sleep(0.1)
+        assert status == 200 and body["checks"] == {"database": "ok", "redis": "ok"}
+        _, areas = _get(f"http://127.0.0.1:{port}/api/v1.0/areas")
+        assert len(areas["data"]) == 16  # migrated and seeded on first start
+        assert (tmp_path / "instance" / "ihome.db").exists()
+        assert (tmp_path / "instance" / "redis" / "redis.sock").exists()
+        children = _descendants(process.pid)
+        commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ") for pid in children
+                            if Path(f"/proc/{pid}/cmdline").exists())
+        for expected in ("redis-server", "gunicorn", "worker", "beat"):
+            assert expected in commands
+    finally:
+        children = _descendants(process.pid)
+        process.send_signal(stop_signal)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    time.sleep(0.2)
+    assert [pid for pid in children if _alive(pid)] == []
+    assert not (tmp_path / "instance" / "redis" / "redis.sock").exists()
+
+
+def test_a_second_serve_on_the_same_instance_refuses_to_share_redis(tmp_path):
+    from ihome.runtime import EmbeddedRedis
+
+    first = EmbeddedRedis(tmp_path).start()
+    try:
+        with pytest.raises(RuntimeError, match="already"):
+            EmbeddedRedis(tmp_path).start()
+    finally:
+        first.stop()
+    assert not first.socket.exists()
+
+
+def test_production_refusal_names_the_setting(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IHOME_")}
+    env.update(IHOME_ENV="production", IHOME_INSTANCE_PATH=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "ihome.cli", "seed"], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "IHOME_SECRET_KEY" in result.stderr
