@@ -222,3 +222,15 @@ def test_api_needing_redis_answers_503_quickly_when_it_is_down(dead_redis_app):
     response = client.get("/api/v1.0/probe/whoami")
     assert time.monotonic() - started < 1.0
     assert response.status_code == 503 and response.get_json()["errno"] == "4001"
+
+
+def test_openapi_error_responses_are_one_envelope_with_resolvable_refs(client):
+    spec = client.get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    text = str(spec)
+    import re
+
+    for ref in set(re.findall(r"#/components/schemas/([A-Za-z0-9_.-]+)", text)):
+        assert ref in schemas, f"dangling $ref {ref}"
+    validation = schemas["ValidationError"]
+    assert "fields" in validation["properties"] and "errno" not in validation["properties"]

@@ -19,10 +19,6 @@ class Envelope(BaseModel):
     data: Any = Field(default=None, description="the payload; on validation errors {fields: {name: [messages]}}")
 
 
-class FieldErrors(BaseModel):
-    fields: dict[str, list[str]] = Field(description="messages per invalid field")
-
-
 def ok(data: Any = None, status: int = 200) -> tuple[dict, int]:
     """A success envelope for an ``@output`` view (APIFlask validates ``data`` against it)."""
     return {"errno": RET.OK.value, "errmsg": _("Success"), "data": data}, status
