@@ -36,4 +36,10 @@ def _null_data(node: Any) -> Any:
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
-    app.spec_processor(_null_data)
+    app.spec_processor(_api_only)
+
+
+def _api_only(spec: dict) -> dict:
+    """The document describes the API: pages, health probes and media are not part of it."""
+    spec["paths"] = {path: item for path, item in spec["paths"].items() if path.startswith("/api/")}
+    return _null_data(spec)
