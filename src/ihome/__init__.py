@@ -9,6 +9,7 @@ from typing import Any
 
 from apiflask import APIFlask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ihome.config import load_config
 
@@ -154,8 +155,18 @@ def register_errors_and_security(app: APIFlask) -> None:
     register_i18n(app)
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: 1 to 2**31 - 1, what an id column holds; larger is a 404, not a 500."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: APIFlask) -> None:
     """Every domain's API (under /api/v1.0) and pages."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     from ihome.accounts import api as accounts_api
     from ihome.accounts import views as accounts_views
     from ihome.admin import views as admin_views

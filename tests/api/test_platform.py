@@ -49,6 +49,10 @@ def probe_app(redis_server, tmp_path_factory):
     def limited():
         return ok()
 
+    @bp.get("/items/<int:item_id>")
+    def item(item_id):
+        return ok({"item_id": item_id})
+
     application.register_blueprint(bp)
     application.add_url_rule("/boom", "page_boom", boom)
     yield application
@@ -234,3 +238,9 @@ def test_openapi_error_responses_are_one_envelope_with_resolvable_refs(client):
         assert ref in schemas, f"dangling $ref {ref}"
     validation = schemas["ValidationError"]
     assert "fields" in validation["properties"] and "errno" not in validation["properties"]
+
+
+def test_ids_beyond_a_database_integer_are_404_not_500(probe):
+    assert probe.get("/probe/items/2147483647").expect(200).data == {"item_id": 2147483647}
+    probe.get("/probe/items/9223372036854775808").expect(404, "4002")
+    probe.get("/probe/items/0").expect(404, "4002")
