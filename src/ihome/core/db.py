@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -29,36 +30,26 @@ def utcnow() -> datetime:
     return clock.now()
 
 
-class UTCDateTime(DateTime):
-    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite stores no zone).
 
+    A TypeDecorator, not a DateTime subclass: dialects swap their own DateTime implementation in,
+    which would skip a subclass's processors.
+    """
+
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def bind_processor(self, dialect):  # type: ignore[override]
-        parent = super().bind_processor(dialect)
-
-        def process(value):
-            if value is not None and value.tzinfo is not None:
-                value = value.astimezone(UTC)
-                if dialect.name == "sqlite":
-                    value = value.replace(tzinfo=None)
-            return parent(value) if parent else value
-
-        return process
-
-    def result_processor(self, dialect, coltype):  # type: ignore[override]
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value):
-            value = parent(value) if parent else value
-            if value is not None and value.tzinfo is None:
-                value = value.replace(tzinfo=UTC)
-            return value
-
-        return process
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
 
 
 class TimestampMixin:
