@@ -5,8 +5,23 @@ from __future__ import annotations
 from apiflask import APIBlueprint, APIFlask
 
 from ihome.core.responses import ok
-from ihome.houses import reference
-from ihome.houses.schemas import AreaOut, FacilityOut
+from ihome.core.security import current_user_id, require_user_id
+from ihome.extensions import db
+from ihome.houses import reference, service
+from ihome.houses.schemas import (
+    AreaOut,
+    FacilityOut,
+    HouseCreateIn,
+    HouseDetailPageOut,
+    HouseIdOut,
+    HouseImageIn,
+    HouseImageOut,
+    HouseIn,
+    HouseSummaryOut,
+    SearchOut,
+    SearchQuery,
+    UserHousesOut,
+)
 
 bp = APIBlueprint("houses_api", __name__, url_prefix="/api/v1.0", tag="Houses")
 
@@ -23,6 +38,81 @@ def areas():
 @bp.doc(summary="Facilities", description="All facilities, in the request's language (cached).")
 def facilities():
     return ok(reference.list_facilities())
+
+
+NOT_LOGGED_IN = "4101: not logged in"
+FIELD_ERRORS = "4103: invalid fields; data.fields has a message per field"
+
+
+@bp.post("/houses")
+@bp.input(HouseCreateIn)
+@bp.output(HouseIdOut, status_code=201)
+@bp.doc(summary="Publish a house", description="Verified hosts only. Then add photos with POST /houses/{id}/images.",
+        responses={400: FIELD_ERRORS, 401: NOT_LOGGED_IN, 403: "4104: real-name verification required"})
+def create_house(json_data: HouseCreateIn):
+    house_id = service.create_house(owner_id=require_user_id(), fields=json_data.model_dump(exclude_unset=True))
+    db.session.commit()
+    return ok({"house_id": house_id}, 201)
+
+
+@bp.put("/houses/<int:house_id>")
+@bp.input(HouseIn)
+@bp.output(HouseIdOut)
+@bp.doc(summary="Edit a house", description="The owner only. Fields left out keep their values.",
+        responses={400: FIELD_ERRORS, 401: NOT_LOGGED_IN, 403: "4105: not the owner", 404: "4002: no such house"})
+def update_house(house_id: int, json_data: HouseIn):
+    service.update_house(house_id=house_id, user_id=require_user_id(),
+                         fields=json_data.model_dump(exclude_unset=True))
+    db.session.commit()
+    return ok({"house_id": house_id})
+
+
+@bp.post("/houses/<int:house_id>/images")
+@bp.input(HouseImageIn, location="files")
+@bp.output(HouseImageOut, status_code=201)
+@bp.doc(summary="Add a photo", description="The owner only; at most 30 per house. The first becomes the index image.",
+        responses={400: "4103: not a JPEG, PNG or WebP image, too large, or the house has 30 photos",
+                   401: NOT_LOGGED_IN, 403: "4105: not the owner", 404: "4002: no such house",
+                   413: "4103: the request body is too large"})
+def add_house_image(house_id: int, files_data: HouseImageIn):
+    url = service.add_house_image(house_id=house_id, user_id=require_user_id(), data=files_data.house_image.read())
+    db.session.commit()
+    return ok({"image_url": url}, 201)
+
+
+@bp.get("/user/houses")
+@bp.output(UserHousesOut)
+@bp.doc(summary="My houses", description="The logged-in user's houses, newest first.",
+        responses={401: NOT_LOGGED_IN})
+def user_houses():
+    return ok({"houses": service.list_user_houses(user_id=require_user_id())})
+
+
+@bp.get("/houses/index")
+@bp.output(list[HouseSummaryOut])  # type: ignore[arg-type]
+@bp.doc(summary="Home page houses", description="Up to 5 houses with a photo, most booked first (cached).")
+def index_houses():
+    return ok(service.list_index_houses())
+
+
+@bp.get("/houses/<int:house_id>")
+@bp.output(HouseDetailPageOut)
+@bp.doc(summary="A house", description="The detail of a house (cached); user_id is the viewer's id or -1.",
+        responses={404: "4002: no such house"})
+def house_detail(house_id: int):
+    return ok(service.get_house_detail(house_id=house_id, viewer_id=current_user_id()))
+
+
+@bp.get("/houses")
+@bp.input(SearchQuery, location="query")
+@bp.output(SearchOut)
+@bp.doc(summary="Search houses",
+        description="Houses of a district free for the stay [sd, ed) whose min/max days allow it, sorted and paged "
+                    "(IHOME_PAGE_SIZE per page; cached). A page past the last has no houses.",
+        responses={400: "4103: bad district, dates, sort or page; data.fields says which"})
+def search(query_data: SearchQuery):
+    return ok(service.search_houses(area_id=query_data.aid, start=query_data.sd, end=query_data.ed,
+                                    sort=query_data.sk, page=query_data.p))
 
 
 def register(app: APIFlask) -> None:

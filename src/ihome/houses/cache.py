@@ -13,6 +13,8 @@ from ihome.core.cache import bump_after_commit
 
 SEARCH = "search"  # every search page, the home list and the user's house list
 INDEX = "index"
+# Names and avatars of people shown beside houses (hosts, commenters): rare changes, one counter.
+PEOPLE = "people"
 
 
 def house_generation(house_id: int) -> str:
@@ -23,3 +25,12 @@ def house_generation(house_id: int) -> str:
 def house_changed(session: Any, house_id: int) -> None:
     """After ``session`` commits, nothing cached about this house, or any search, is served again."""
     bump_after_commit(session, SEARCH, INDEX, house_generation(house_id))
+
+
+def user_profile_changed(session: Any) -> None:
+    """After ``session`` commits, no cached house list or detail shows a user's old name or avatar.
+
+    Call it when a user's name or avatar changes: house summaries show the host's avatar and the
+    detail shows the host's name and commenters' names.
+    """
+    bump_after_commit(session, PEOPLE)

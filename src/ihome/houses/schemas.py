@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from apiflask.fields import UploadFile
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 
 class AreaOut(BaseModel):
@@ -14,3 +17,111 @@ class FacilityOut(BaseModel):
     fid: int = Field(description="facility id")
     fname: str = Field(description="facility name in the request's language")
     icon: str | None = Field(default=None, description="icon name under /static/img/facilities/")
+
+
+# ---- publish and edit ------------------------------------------------------------------------------------
+# The body's fields are typed loosely on purpose: the service checks every rule and answers with a
+# translated message per field; the JSON schema still documents the expected types.
+
+def _doc(kind: str, description: str, **extra: JsonValue) -> Any:
+    return Field(default=None, description=description, json_schema_extra={"type": kind, **extra})
+
+
+class HouseIn(BaseModel):
+    """A house's fields. Publishing needs title, price, area_id and address; an edit sends any subset."""
+
+    title: Any = _doc("string", "1–64 characters", maxLength=64)
+    price: Any = _doc("integer", "price per night in fen (0–100,000,000)", minimum=0)
+    area_id: Any = _doc("integer", "district id (GET /areas)")
+    address: Any = _doc("string", "1–512 characters", maxLength=512)
+    room_count: Any = _doc("integer", "rooms, ≥ 1 (default 1)", minimum=1)
+    acreage: Any = _doc("integer", "square metres, ≥ 0 (default 0)", minimum=0)
+    unit: Any = _doc("string", "layout, e.g. 2室1厅, ≤ 32 characters", maxLength=32)
+    capacity: Any = _doc("integer", "guests, ≥ 1 (default 1)", minimum=1)
+    beds: Any = _doc("string", "beds, ≤ 64 characters", maxLength=64)
+    deposit: Any = _doc("integer", "deposit in fen (0–100,000,000, default 0)", minimum=0)
+    min_days: Any = _doc("integer", "shortest stay in nights, ≥ 1 (default 1)", minimum=1)
+    max_days: Any = _doc("integer", "longest stay in nights: 0 = no limit, else ≥ min_days", minimum=0)
+    facility: Any = _doc("array", "facility ids (GET /facilities)", items={"type": "integer"})
+
+
+class HouseCreateIn(HouseIn):
+    """Publishing: title, price, area_id and address are required (checked by the service, with messages)."""
+
+    model_config = ConfigDict(json_schema_extra={"required": ["title", "price", "area_id", "address"]})
+
+
+class HouseIdOut(BaseModel):
+    house_id: int
+
+
+class HouseImageIn(BaseModel):
+    house_image: UploadFile = Field(description="a JPEG, PNG or WebP photo, ≤ IHOME_HOUSE_IMAGE_MAX_MB")
+
+
+class HouseImageOut(BaseModel):
+    image_url: str = Field(description="the detail-size photo's URL")
+
+
+# ---- reads -----------------------------------------------------------------------------------------------
+
+class HouseSummaryOut(BaseModel):
+    house_id: int
+    title: str
+    price: int = Field(description="fen per night")
+    area_name: str = Field(description="district name in the request's language")
+    address: str
+    room_count: int
+    order_count: int
+    index_image_url: str | None = Field(description="the first photo's thumbnail, or null")
+    create_time: str = Field(description="ISO 8601, UTC")
+    avg_rating: float | None = Field(description="1–5, or null before the first review")
+    user_avatar: str | None = Field(description="the host's avatar URL, or null")
+
+
+class CommentOut(BaseModel):
+    user_name: str
+    comment: str
+    rating: int | None
+    ctime: str = Field(description="when the guest commented, ISO 8601, UTC")
+
+
+class HouseDetailOut(HouseSummaryOut):
+    user_id: int = Field(description="the host's id")
+    user_name: str = Field(description="the host's name")
+    acreage: int
+    unit: str
+    capacity: int
+    beds: str
+    deposit: int = Field(description="fen")
+    min_days: int
+    max_days: int = Field(description="0 = no limit")
+    img_urls: list[str] = Field(description="detail-size photos, in gallery order")
+    thumb_urls: list[str] = Field(description="the same photos as list thumbnails")
+    facilities: list[int] = Field(description="facility ids")
+    comments: list[CommentOut] = Field(description="the newest 30 comments")
+
+
+class HouseDetailPageOut(BaseModel):
+    user_id: int = Field(description="the viewer's id, or -1 when not logged in")
+    house: HouseDetailOut
+
+
+class UserHousesOut(BaseModel):
+    houses: list[HouseSummaryOut]
+
+
+class SearchQuery(BaseModel):
+    """Raw strings: the service checks them and answers 4103 with a translated message per field."""
+
+    aid: str | None = Field(default=None, description="district id; empty or absent = every district")
+    sd: str | None = Field(default=None, description="check-in date YYYY-MM-DD, today or later")
+    ed: str | None = Field(default=None, description="check-out date YYYY-MM-DD, after sd, at most 366 nights")
+    sk: str | None = Field(default="new", description="new (default) | booking | price-inc | price-des")
+    p: str | None = Field(default="1", description="page number from 1")
+
+
+class SearchOut(BaseModel):
+    total_page: int = Field(description="pages of results (0 when nothing matches)")
+    current_page: int
+    houses: list[HouseSummaryOut]

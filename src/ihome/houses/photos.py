@@ -1,0 +1,113 @@
+"""House photos: verified and re-encoded by the image pipeline, stored in two sizes, ordered.
+
+A refused upload leaves nothing behind: the image is checked before anything is stored, files
+stored before a later failure are deleted at once, and files of a transaction that rolls back
+are deleted after the rollback. A file another photo already uses (keys are content-addressed,
+so the same photo uploaded twice shares its files) is never deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import event, func, or_, select
+from sqlalchemy.orm import Session
+
+from ihome.core.errors import Invalid
+from ihome.core.images import ProcessedImage, Variant, process_image
+from ihome.extensions import db
+from ihome.houses.cache import house_changed
+from ihome.houses.models import HouseImage
+from ihome.houses.ownership import owned_house
+from ihome.integrations.storage import Storage, get_storage
+
+log = logging.getLogger(__name__)
+
+FIELD = "house_image"
+MAX_PHOTOS = 30
+PREFIX = "houses"
+THUMB = Variant("thumb", 480, 320, crop=True, quality=80)  # lists: a fixed 3:2 frame
+DETAIL = Variant("detail", 1280, 960)  # the gallery: the whole photo, fitted
+PENDING_KEYS = "ihome.houses.pending_photo_keys"
+
+
+def _keys_in_use(keys: list[str]) -> set[str]:
+    """Which of ``keys`` a saved photo already references."""
+    used = or_(HouseImage.key.in_(keys), HouseImage.thumb_key.in_(keys))
+    rows = db.session.execute(select(HouseImage.key, HouseImage.thumb_key).where(used))
+    return {key for row in rows for key in row} & set(keys)
+
+
+def _delete_quietly(storage: Storage, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:  # cleanup must not hide the original error
+            log.exception("could not delete stored photo %s", key)
+
+
+def _store(storage: Storage, images: list[ProcessedImage]) -> tuple[list[str], list[str]]:
+    """Save every variant; returns (keys, the keys no saved photo used before). All or nothing."""
+    keys: list[str] = []
+    try:
+        for image in images:
+            keys.append(storage.save(image.data, prefix=PREFIX, extension=image.extension,
+                                     content_type=image.content_type))
+        shared = _keys_in_use(keys)
+    except Exception:
+        _delete_quietly(storage, [key for key in keys if key not in _safe_keys_in_use(keys)])
+        raise
+    return keys, [key for key in keys if key not in shared]
+
+
+def _safe_keys_in_use(keys: list[str]) -> set[str]:
+    """``_keys_in_use`` for a cleanup path: when the database cannot tell, every key counts as used."""
+    try:
+        return _keys_in_use(keys) if keys else set()
+    except Exception:
+        return set(keys)  # cannot tell: deleting nothing is the safe side
+
+
+def add_house_image(*, house_id: int, user_id: int, data: bytes) -> str:
+    """Add a photo to the owner's house; returns its detail-size URL. The first becomes the index image."""
+    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    count, last = db.session.execute(
+        select(func.count(HouseImage.id), func.max(HouseImage.position)).where(HouseImage.house_id == house.id)
+    ).one()
+    if count >= MAX_PHOTOS:
+        message = _("A house has at most %(n)s photos", n=MAX_PHOTOS)
+        raise Invalid(message, fields={FIELD: [message]})
+    thumb, detail = process_image(
+        data, field=FIELD, max_bytes=current_app.config["HOUSE_IMAGE_MAX_MB"] * 1024 * 1024,
+        max_pixels=current_app.config["IMAGE_MAX_PIXELS"], variants=(THUMB, DETAIL),
+    )
+    storage = get_storage()
+    (thumb_key, detail_key), created = _store(storage, [thumb, detail])
+    try:
+        db.session.add(HouseImage(house_id=house.id, position=(last + 1) if last is not None else 0,
+                                  key=detail_key, thumb_key=thumb_key))
+        if house.index_image_key is None:
+            house.index_image_key = thumb_key
+        db.session.flush()
+    except Exception:
+        _delete_quietly(storage, created)
+        raise
+    db.session.info.setdefault(PENDING_KEYS, []).extend(created)
+    house_changed(db.session, house.id)
+    return storage.url(detail_key)
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed(session: Session) -> None:
+    session.info.pop(PENDING_KEYS, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _delete_rolled_back(session: Session, previous_transaction: Any) -> None:
+    keys = session.info.pop(PENDING_KEYS, None) if previous_transaction.parent is None else None
+    if keys and has_app_context():
+        # the photo rows are gone with the transaction; the files would be orphans
+        _delete_quietly(get_storage(), keys)

@@ -1,0 +1,76 @@
+"""What the API and the pages show of a house: the summary of lists and the full detail.
+
+Both return plain JSON-ready dicts in the request's language (the district name is localised), so
+whoever caches them keys the cache by language.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from ihome.core.i18n import localized
+from ihome.extensions import db
+from ihome.houses.models import House
+from ihome.integrations.storage import media_url
+from ihome.orders.models import Order, OrderStatus
+
+COMMENTS_SHOWN = 30
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC. Naive values are UTC: SQLite hands them back without the zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+def house_summary(house: House) -> dict:
+    """The fields of a house in a list (search, home page, my houses)."""
+    return {
+        "house_id": house.id,
+        "title": house.title,
+        "price": house.price,
+        "area_name": localized(house.area.name, house.area.name_en),
+        "address": house.address,
+        "room_count": house.room_count,
+        "order_count": house.order_count,
+        "index_image_url": media_url(house.index_image_key),
+        "create_time": iso_utc(house.create_time),
+        "avg_rating": house.avg_rating,
+        "user_avatar": media_url(house.owner.avatar_key),
+    }
+
+
+def house_comments(house_id: int) -> list[dict]:
+    """The newest comments of completed stays in this house."""
+    rows = db.session.scalars(
+        select(Order)
+        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None))
+        .order_by(Order.update_time.desc(), Order.id.desc())
+        .limit(COMMENTS_SHOWN)
+    )
+    return [
+        {"user_name": order.guest.name, "comment": order.comment, "rating": order.rating,
+         "ctime": iso_utc(order.update_time)}
+        for order in rows
+    ]
+
+
+def house_detail(house: House) -> dict:
+    """Everything the detail page shows: the summary plus host, rooms, rules, photos and comments."""
+    return {
+        **house_summary(house),
+        "user_id": house.user_id,
+        "user_name": house.owner.name,
+        "acreage": house.acreage,
+        "unit": house.unit,
+        "capacity": house.capacity,
+        "beds": house.beds,
+        "deposit": house.deposit,
+        "min_days": house.min_days,
+        "max_days": house.max_days,
+        "img_urls": [media_url(image.key) for image in house.images],
+        "thumb_urls": [media_url(image.thumb_key) for image in house.images],
+        "facilities": [facility.id for facility in house.facilities],
+        "comments": house_comments(house.id),
+    }

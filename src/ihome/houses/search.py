@@ -1,0 +1,142 @@
+"""Search: houses of a district free for a stay, sorted and paged, cached without ever lying.
+
+A house is free for [sd, ed) when no order in an active state overlaps it (``start < ed AND
+end > sd``: back-to-back stays do not conflict) and the stay fits its min/max days. The whole rule
+is SQL: one query for the page, one for the count, the orders checked by a correlated NOT EXISTS
+that the (house_id, start_date, end_date) index answers, never a list of ids pulled into Python.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import lazyload
+
+from ihome.core import clock
+from ihome.core.cache import cached
+from ihome.core.errors import Invalid
+from ihome.core.i18n import current_language
+from ihome.extensions import db
+from ihome.houses.cache import PEOPLE, SEARCH
+from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
+from ihome.houses.models import Area, House
+from ihome.houses.presenters import house_summary
+from ihome.houses.reference import REFERENCE_GENERATION
+from ihome.orders.models import ACTIVE_STATUSES, Order
+
+MAX_NIGHTS = 366
+MAX_PAGE = 1_000_000
+SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "new": (House.create_time.desc(), House.id.desc()),
+    "booking": (House.order_count.desc(), House.id.desc()),
+    "price-inc": (House.price.asc(), House.id.asc()),
+    "price-des": (House.price.desc(), House.id.desc()),
+}
+
+
+def _date(value: date | str | None, errors: dict[str, list[str]], name: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD")]
+        return None
+
+
+def _whole(value: int | str | None, errors: dict[str, list[str]], name: str, message: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+        return value
+    errors[name] = [message]
+    return None
+
+
+def normalize_search(*, area_id: int | str | None, start: date | str | None, end: date | str | None,
+                     sort: str | None, page: int | str | None) -> tuple[int | None, date | None, date | None, str, int]:
+    """The checked search parameters; ``Invalid`` (4103) with a message per bad field.
+
+    Field names are the API's query names (aid, sd, ed, sk, p) so a form can show them in place.
+    """
+    errors: dict[str, list[str]] = {}
+    aid = _whole(area_id, errors, "aid", _("No such district"))
+    if aid is not None and db.session.get(Area, aid) is None:
+        errors["aid"] = [_("No such district")]
+    sd, ed = _date(start, errors, "sd"), _date(end, errors, "ed")
+    if "sd" not in errors and "ed" not in errors:
+        if (sd is None) != (ed is None):
+            errors["sd" if sd is None else "ed"] = [_("Choose both the check-in and the check-out date")]
+        elif sd is not None and ed is not None:
+            if sd < clock.today():
+                errors["sd"] = [_("The check-in date is in the past")]
+            if ed <= sd:
+                errors["ed"] = [_("The check-out date must be after the check-in date")]
+            elif (ed - sd).days > MAX_NIGHTS:
+                errors["ed"] = [_("A stay is at most %(n)s nights", n=MAX_NIGHTS)]
+    sort = (sort or "new").strip() or "new"
+    if sort not in SORTS:
+        errors["sk"] = [_("Sort by new, booking, price-inc or price-des")]
+    number = _whole(1 if page is None else page, errors, "p", _("Enter a page number from 1"))
+    if "p" not in errors and (number is None or not 1 <= number <= MAX_PAGE):
+        errors["p"] = [_("Enter a page number from 1")]
+    if errors:
+        raise Invalid(_("Some fields are invalid"), fields=errors)
+    return aid, sd, ed, sort, number or 1
+
+
+def _conditions(aid: int | None, sd: date | None, ed: date | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if aid is not None:
+        conditions.append(House.area_id == aid)
+    if sd is not None and ed is not None:
+        nights = (ed - sd).days
+        conditions.append(House.min_days <= nights)
+        conditions.append(or_(House.max_days == 0, House.max_days >= nights))
+        taken = exists().where(
+            Order.house_id == House.id,
+            Order.status.in_([status.value for status in ACTIVE_STATUSES]),
+            Order.start_date < ed,
+            Order.end_date > sd,
+        )
+        conditions.append(~taken)
+    return conditions
+
+
+def search_query(*, aid: int | None, sd: date | None, ed: date | None, sort: str) -> Select:
+    """The page query without limit and offset (also what the benchmark explains)."""
+    return (
+        select(House).options(lazyload(House.images), lazyload(House.facilities))
+        .where(*_conditions(aid, sd, ed)).order_by(*SORTS[sort])
+    )
+
+
+def _load(aid: int | None, sd: date | None, ed: date | None, sort: str, page: int, size: int) -> dict:
+    total = db.session.scalar(select(func.count(House.id)).where(*_conditions(aid, sd, ed))) or 0
+    houses: list[dict] = []
+    if (page - 1) * size < total:
+        rows = db.session.scalars(search_query(aid=aid, sd=sd, ed=ed, sort=sort).limit(size).offset((page - 1) * size))
+        houses = [house_summary(house) for house in rows]
+    return {"total_page": (total + size - 1) // size, "current_page": page, "houses": houses}
+
+
+def search_houses(*, area_id: int | str | None = None, start: date | str | None = None,
+                  end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1) -> dict:
+    """``{total_page, current_page, houses}``: the houses free for the stay, sorted and paged (cached).
+
+    Accepts parsed values or the raw query strings; bad ones raise ``Invalid`` (4103). A page past
+    the last gives an empty list with the real ``total_page`` (0 when nothing matches).
+    """
+    aid, sd, ed, sort, number = normalize_search(area_id=area_id, start=start, end=end, sort=sort, page=page)
+    size = current_app.config["PAGE_SIZE"]
+    key = f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}"
+    return cached(key, lambda: _load(aid, sd, ed, sort, number, size),
+                  generations=[SEARCH, PEOPLE, REFERENCE_GENERATION])

@@ -1,0 +1,102 @@
+"""Houses: publish and edit a listing, and the reads of lists and details (cached, never stale).
+
+Services take plain values, raise domain errors and never commit: the view or task commits, and
+each write calls ``house_changed`` so every cached read that could show the change misses next time.
+Photos live in ``photos.py``, search in ``search.py``, the shapes shown in ``presenters.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from ihome.core.cache import cached
+from ihome.core.errors import NotFound
+from ihome.core.i18n import current_language
+from ihome.extensions import db
+from ihome.houses.cache import INDEX, PEOPLE, house_changed, house_generation
+from ihome.houses.fields import MAX_ID, clean_house_fields
+from ihome.houses.models import Facility, House
+from ihome.houses.ownership import owned_house, verified_host
+from ihome.houses.photos import add_house_image
+from ihome.houses.presenters import house_detail, house_summary
+from ihome.houses.reference import REFERENCE_GENERATION
+from ihome.houses.search import search_houses
+
+__all__ = [
+    "add_house_image", "create_house", "get_house_detail", "house_detail", "house_summary",
+    "list_index_houses", "list_user_houses", "search_houses", "update_house",
+]
+
+INDEX_SIZE = 5
+
+
+def _apply(house: House, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "facility":
+            house.facilities = list(db.session.scalars(select(Facility).where(Facility.id.in_(value))))
+        else:
+            setattr(house, name, value)
+
+
+def create_house(*, owner_id: int, fields: dict) -> int:
+    """Publish a house for a verified host; returns its id."""
+    verified_host(user_id=owner_id)
+    values = clean_house_fields(fields)
+    house = House(user_id=owner_id)
+    _apply(house, values)
+    db.session.add(house)
+    db.session.flush()
+    house_changed(db.session, house.id)
+    return house.id
+
+
+def update_house(*, house_id: int, user_id: int, fields: dict) -> int:
+    """Change the fields the owner sent (the others keep their values); returns the house id."""
+    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    current = {"min_days": house.min_days, "max_days": house.max_days}
+    _apply(house, clean_house_fields(fields, current=current))
+    db.session.flush()
+    house_changed(db.session, house.id)
+    return house.id
+
+
+def list_user_houses(*, user_id: int) -> list[dict]:
+    """The summaries of a host's houses, newest first (not cached: one indexed query)."""
+    houses = db.session.scalars(
+        select(House).options(lazyload(House.images), lazyload(House.facilities))
+        .where(House.user_id == user_id).order_by(House.create_time.desc(), House.id.desc())
+    )
+    return [house_summary(house) for house in houses]
+
+
+def _load_index() -> list[dict]:
+    houses = db.session.scalars(
+        select(House).options(lazyload(House.images), lazyload(House.facilities))
+        .where(House.index_image_key.is_not(None))
+        .order_by(House.order_count.desc(), House.id.desc()).limit(INDEX_SIZE)
+    )
+    return [house_summary(house) for house in houses]
+
+
+def list_index_houses() -> list[dict]:
+    """The home page's houses: up to five with a photo, most booked first (cached)."""
+    return cached(f"houses:index:{current_language()}", _load_index,
+                  generations=[INDEX, PEOPLE, REFERENCE_GENERATION])
+
+
+def _load_detail(house_id: int) -> dict:
+    house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
+    if house is None:
+        raise NotFound(_("No such house"))
+    return house_detail(house)
+
+
+def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
+    """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation."""
+    detail = cached(f"houses:detail:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+                    generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
+    return {"user_id": viewer_id if viewer_id is not None else -1, "house": detail}
