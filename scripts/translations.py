@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 import sys
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[1] / "src" / "ihome"
 
 
@@ -23,6 +25,8 @@ def catalogs() -> list[Path]:
 def compiled(po_path: Path) -> bytes:
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
+    # Babel stamps "now" into catalogs without a header: fix the dates so a .mo is reproducible.
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue()

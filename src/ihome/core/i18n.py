@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}  # Babel looks up zh_Hans_CN, not zh_CN
 LANG_COOKIE = "lang"
 
 
 def select_locale() -> str:
-    """The locale of this request."""
+    """The locale of this request (Chinese outside a request: CLI commands, Celery tasks)."""
+    if not has_request_context():
+        return LANGUAGES["zh"]
     choice = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
     if choice:
         short = choice.split("-")[0].split("_")[0].lower()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -75,11 +75,19 @@ def send_after_commit(session: Session, task: Task, *args: Any, **kwargs: Any) -
     session.info.setdefault(PENDING, []).append((task, args, kwargs))
 
 
+def _bound(task: Task) -> Task:
+    """The task as registered on the current Flask app's Celery (not Celery's process-wide default,
+    which is whichever app was created last)."""
+    if has_app_context() and "celery" in current_app.extensions:
+        return current_app.extensions["celery"].tasks.get(task.name, task)
+    return task
+
+
 @event.listens_for(Session, "after_commit")
 def _send_pending(session: Session) -> None:
     for task, args, kwargs in session.info.pop(PENDING, []):
         try:
-            task.apply_async(args=args, kwargs=kwargs)
+            _bound(task).apply_async(args=args, kwargs=kwargs)
         except Exception:  # the broker being down must not turn a committed change into an error
             log.exception("could not enqueue task %s after commit", task.name)
 
