@@ -28,16 +28,24 @@ class SmsError(Exception):
         self.retryable = retryable
 
 
+def mask_mobile(mobile: str) -> str:
+    """``138****8000``: enough to tell messages apart in a log, not enough to identify anyone."""
+    return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 7 else "****"
+
+
 class SmsBackend(Protocol):
-    def send(self, mobile: str, body: str) -> None:
-        """Deliver ``body`` to ``mobile``; raises ``SmsError`` on failure."""
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
+        """Deliver ``body`` to ``mobile``; ``params`` fill the provider's template when it uses one.
+
+        Raises ``SmsError`` on failure.
+        """
         ...
 
 
 class ConsoleSms:
     """Development twin: logs the message and keeps it in Redis for ``/dev/outbox``."""
 
-    def send(self, mobile: str, body: str) -> None:
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
         log.info("SMS to %s: %s", mobile, body)
         entry = {"mobile": mobile, "body": body, "created_at": datetime.now(UTC).isoformat()}
         pipe = get_redis().pipeline()
@@ -52,6 +60,7 @@ def outbox() -> list[dict]:
 
 
 def get_sms_backend() -> SmsBackend:
+    """The SMS backend of the current app (created once per app)."""
     backend = current_app.extensions.get("ihome.sms")
     if backend is None:
         backend = build_sms_backend(current_app)
@@ -60,7 +69,12 @@ def get_sms_backend() -> SmsBackend:
 
 
 def build_sms_backend(app: Flask) -> SmsBackend:
+    """The backend ``IHOME_SMS_BACKEND`` names."""
     name = app.config["SMS_BACKEND"]
     if name == "console":
         return ConsoleSms()
+    if name == "ronglian":
+        from ihome.integrations.ronglian_sms import RonglianSms
+
+        return RonglianSms.from_config(app.config)
     raise ValueError(f"IHOME_SMS_BACKEND must be console or ronglian, not {name!r}")

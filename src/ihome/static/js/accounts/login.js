@@ -1,0 +1,20 @@
+// /login: POST /sessions, then back to the local page that sent the user here.
+(function () {
+  "use strict";
+  var form = document.getElementById("login-form");
+  var submit = document.getElementById("login-submit");
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    ihome.busy(submit, true);
+    ihome.api("POST", "/sessions", {
+      mobile: form.elements.mobile.value.trim(),
+      password: form.elements.password.value
+    }).then(function () {
+      window.location.assign(form.dataset.next || "/my");
+    }).catch(function (error) {
+      ihome.busy(submit, false);
+      ihome.showErrors(form, error);
+    });
+  });
+})();
