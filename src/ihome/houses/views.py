@@ -1,18 +1,163 @@
-"""The houses pages."""
+"""The houses pages: home, search, detail, and a host's listings with the publish/edit form.
+
+Pages render what the services return; every change is submitted by the page's script to the JSON
+API. The first search page is rendered on the server (so a reload or a shared link shows results
+at once); the script fetches the next pages and applies new filters through the API.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from datetime import timedelta
 
-from ihome.houses import reference
+from flask import Blueprint, Flask, redirect, render_template, request
+from flask_babel import gettext as _
+
+from ihome.core import clock
+from ihome.core.errors import DomainError, Forbidden, Invalid
+from ihome.core.security import current_user_id, page_login_required
+from ihome.houses import reference, service
 
 bp = Blueprint("houses_pages", __name__)
+
+SORTS = ("new", "booking", "price-inc", "price-des")
+
+
+@bp.app_template_filter("yuan")
+def yuan(fen: int | None) -> str:
+    """Fen to yuan with two decimals: 12345 -> "123.45"."""
+    return f"{(fen or 0) / 100:.2f}"
+
+
+@bp.app_template_filter("stars")
+def stars(rating: float | int | None) -> str:
+    """A 0–5 rating as five stars, rounded to the nearest whole star."""
+    full = max(0, min(5, round(rating or 0)))
+    return "★" * full + "☆" * (5 - full)
+
+
+def _facility_index() -> dict[int, dict]:
+    return {f["fid"]: f for f in reference.list_facilities()}
 
 
 @bp.get("/")
 def home():
-    """The home page: districts to start a search from."""
-    return render_template("houses/home.html", areas=reference.list_areas())
+    """The home page: a slideshow of the top houses, a district picker and dates, all districts."""
+    today = clock.today()
+    return render_template(
+        "houses/home.html",
+        areas=reference.list_areas(),
+        houses=service.list_index_houses(),
+        today=today.isoformat(),
+        tomorrow=(today + timedelta(days=1)).isoformat(),
+    )
+
+
+def _search_args() -> dict:
+    """The search filters of the query string, as the page shows them (unvalidated)."""
+    args = request.args
+    sort = args.get("sk", "new")
+    return {
+        "aid": args.get("aid", ""),
+        "sd": args.get("sd", ""),
+        "ed": args.get("ed", ""),
+        "sk": sort if sort in SORTS else "new",
+    }
+
+
+def _error_words(error: DomainError) -> str:
+    """A domain error as a sentence: the per-field messages when there are some."""
+    fields = (error.data or {}).get("fields") if isinstance(error.data, dict) else None
+    if fields:
+        return " ".join(message for messages in fields.values() for message in messages)
+    return str(error.message)
+
+
+@bp.get("/search")
+def search():
+    """Search results by district, dates and sort; the first page is rendered here."""
+    filters = _search_args()
+    result, error = None, None
+    try:
+        result = service.search_houses(area_id=filters["aid"], start=filters["sd"], end=filters["ed"],
+                                          sort=filters["sk"], page=1)
+    except Invalid as exc:  # bad dates: say so in words, keep the controls usable
+        error = _error_words(exc)
+    return render_template(
+        "houses/search.html",
+        areas=reference.list_areas(),
+        filters=filters,
+        result=result,
+        error=error,
+        today=clock.today().isoformat(),
+        sorts=[("new", _("Newest")), ("booking", _("Most booked")),
+               ("price-inc", _("Price: low to high")), ("price-des", _("Price: high to low"))],
+    )
+
+
+@bp.get("/houses/<int:house_id>")
+def detail(house_id: int):
+    """A house: gallery, price, facilities with icons, host, comments, and the book button."""
+    viewer = current_user_id()
+    data = service.get_house_detail(house_id=house_id, viewer_id=viewer if viewer is not None else -1)
+    house = data["house"]
+    facilities = _facility_index()
+    return render_template(
+        "houses/detail.html",
+        house=house,
+        facilities=[facilities[fid] for fid in house.get("facilities", []) if fid in facilities],
+        is_owner=viewer is not None and viewer == house["user_id"],
+    )
+
+
+def _verified_or_redirect(user_id: int):
+    """None for a verified user; else the redirect to the real-name page (hosts must be verified)."""
+    from ihome.accounts import service as accounts
+
+    if accounts.get_user(user_id=user_id).real_name_verified:
+        return None
+    return redirect("/my/auth?next=" + request.path)
+
+
+@bp.get("/my/houses")
+@page_login_required
+def my_houses():
+    """The logged-in host's listings, newest first."""
+    user_id = current_user_id()
+    assert user_id is not None  # noqa: S101 - page_login_required guarantees it
+    return _verified_or_redirect(user_id) or render_template(
+        "houses/my_houses.html", houses=service.list_user_houses(user_id=user_id)
+    )
+
+
+def _form(house: dict | None):
+    return render_template(
+        "houses/form.html",
+        house=house,
+        areas=reference.list_areas(),
+        facilities=reference.list_facilities(),
+        chosen=set(house.get("facilities", [])) if house else set(),
+    )
+
+
+@bp.get("/my/houses/new")
+@page_login_required
+def new_house():
+    """The form to publish a house (verified hosts only)."""
+    user_id = current_user_id()
+    assert user_id is not None  # noqa: S101
+    return _verified_or_redirect(user_id) or _form(None)
+
+
+@bp.get("/my/houses/<int:house_id>/edit")
+@page_login_required
+def edit_house(house_id: int):
+    """The form to edit a house and add photos; only its owner may open it."""
+    user_id = current_user_id()
+    assert user_id is not None  # noqa: S101
+    house = service.get_house_detail(house_id=house_id, viewer_id=user_id)["house"]
+    if house["user_id"] != user_id:
+        raise Forbidden(_("This house is not yours"))
+    return _form(house)
 
 
 def register(app: Flask) -> None:

@@ -1,0 +1,221 @@
+"""Bulk data for the benchmark: users, houses (with a photo row and facilities) and orders.
+
+The schema comes from the real migrations and seed (``prepare_database``); rows are written with
+the driver directly, in bulk: ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Orders of one house
+never overlap (PostgreSQL's exclusion constraint would refuse them): each house's stays are laid out
+one after another over a window from a year ago to half a year ahead.
+
+    python -m bench.generate sqlite:////tmp/bench.db 100000 1000000 /tmp/bench-instance
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+USER_COLUMNS = ("name", "mobile", "password_hash", "real_name", "id_card", "is_active", "is_admin",
+                "create_time", "update_time")
+HOUSE_COLUMNS = ("user_id", "area_id", "title", "price", "address", "room_count", "acreage", "unit", "capacity",
+                 "beds", "deposit", "min_days", "max_days", "order_count", "rating_sum", "rating_count",
+                 "index_image_key", "booking_version", "create_time", "update_time")
+IMAGE_COLUMNS = ("house_id", "position", "key", "thumb_key", "create_time", "update_time")
+FACILITY_COLUMNS = ("house_id", "facility_id")
+ORDER_COLUMNS = ("user_id", "house_id", "start_date", "end_date", "days", "house_price", "amount", "status",
+                 "comment", "rating", "create_time", "update_time")
+# Past stays are mostly complete; some were cancelled or rejected (they do not hold their nights).
+PAST_STATUSES = ["COMPLETE"] * 8 + ["CANCELED", "REJECTED"]
+FUTURE_STATUSES = ["WAIT_ACCEPT", "WAIT_PAYMENT", "PAID", "PAID", "CANCELED"]
+BATCH = 20_000
+PAST_DAYS, FUTURE_DAYS = 365, 180  # the orders' window around today
+
+
+def _batches(rows: Iterable[tuple], size: int = BATCH) -> Iterator[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Writer:
+    """Inserts rows through the raw DBAPI connection: executemany (SQLite) or COPY (PostgreSQL)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self.raw = engine.raw_connection()
+
+    def value(self, value: Any) -> Any:
+        """SQLite stores timestamps and dates as text in SQLAlchemy's own format."""
+        if self.dialect == "sqlite" and isinstance(value, datetime):
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        if self.dialect == "sqlite" and isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    def insert(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> int:
+        count = 0
+        cursor = self.raw.cursor()
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        if self.dialect == "postgresql":
+            with cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+        else:
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
+            for batch in _batches(rows):
+                cursor.executemany(sql, [tuple(self.value(v) for v in row) for row in batch])
+                count += len(batch)
+        self.raw.commit()
+        return count
+
+    def execute(self, sql: str) -> None:
+        cursor = self.raw.cursor()
+        cursor.execute(sql)
+        self.raw.commit()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _users(count: int, now: datetime, password_hash: str) -> Iterator[tuple]:
+    for n in range(count):
+        host = n % 2 == 0
+        yield (f"bench-{n}", f"150{n:08d}", password_hash, "张三" if host else None,
+               "11010519491231002X" if host else None, True, False, now, now)
+
+
+def _houses(rng: random.Random, count: int, users: int, areas: int, photos: list[tuple[str, str]],
+            now: datetime) -> Iterator[tuple]:
+    for n in range(count):
+        created = now - timedelta(minutes=count - n)
+        min_days = rng.choice((1, 1, 1, 2, 3))
+        _detail, thumb = photos[n % len(photos)]
+        yield (1 + (n * 2) % users, 1 + n % areas, f"Bench house {n + 1}", rng.randrange(5_000, 200_000, 100),
+               f"{n + 1} Bench Road", rng.randint(1, 4), rng.randint(20, 160), "2室1厅", rng.randint(1, 8),
+               "1 double bed", 10_000, min_days, rng.choice((0, 0, 30)), 0, 0, 0, thumb, 0, created, created)
+
+
+def _orders(rng: random.Random, houses: int, count: int, users: int, today: date,
+            counts: list[list[int]]) -> Iterator[tuple]:
+    """``count`` stays spread over the houses; fills ``counts[house] = [orders, rating_sum, ratings]``."""
+    per_house, extra = divmod(count, houses)
+    window_start = today - timedelta(days=PAST_DAYS)
+    for house in range(1, houses + 1):
+        n = per_house + (1 if house <= extra else 0)
+        if not n:
+            continue
+        # one stay inside each of n equal slots of the window: they can never overlap
+        slot = max(2, (PAST_DAYS + FUTURE_DAYS) // n)
+        for index in range(n):
+            nights = rng.randint(1, min(5, slot - 1))
+            start = window_start + timedelta(days=index * slot + rng.randint(0, slot - nights))
+            end = start + timedelta(days=nights)
+            status = rng.choice(PAST_STATUSES if end <= today else FUTURE_STATUSES)
+            rating = rng.randint(3, 5) if status == "COMPLETE" else None
+            if rating is not None:
+                tally = counts[house]
+                tally[0] += 1
+                tally[1] += rating
+                tally[2] += 1
+            stamp = datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(days=3)
+            price = 20_000
+            guest = 2 + 2 * ((house * 7 + index) % (users // 2))  # guests have even ids, hosts odd
+            yield (guest, house, start, end, nights, price, price * nights, status,
+                   "Nice stay" if rating else None, rating, stamp, stamp)
+
+
+def _photos(count: int = 8) -> list[tuple[str, str]]:
+    """A few real photos through the app's pipeline and storage, shared by all houses (so /media works)."""
+    from ihome.core.images import process_image
+    from ihome.houses.demo_images import house_photo
+    from ihome.houses.photos import DETAIL, THUMB
+    from ihome.integrations.storage import get_storage
+
+    storage = get_storage()
+    keys = []
+    for n in range(count):
+        thumb, detail = process_image(house_photo(seed=n, caption=f"bench #{n}", view=0), field="house_image",
+                                      max_bytes=10 << 20, max_pixels=40_000_000, variants=(THUMB, DETAIL))
+        keys.append(tuple(storage.save(image.data, prefix="houses", extension="jpg", content_type="image/jpeg")
+                          for image in (detail, thumb)))
+    return keys  # type: ignore[return-value]
+
+
+def generate(app, *, houses: int, orders: int, seed: int = 7, log=print) -> dict[str, float]:
+    """Fill the (migrated, empty) database of ``app``; returns the seconds each step took."""
+    from ihome.extensions import db
+
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    today = date.today()
+    timings: dict[str, float] = {}
+    with app.app_context():
+        writer = Writer(db.engine)
+        areas = 16
+        users = max(1_000, houses // 10)
+        photos = _photos()
+        started = time.perf_counter()
+        writer.insert("ih_user", USER_COLUMNS, _users(users, now, "pbkdf2:sha256:1$bench$0"))
+        writer.insert("ih_house", HOUSE_COLUMNS, _houses(rng, houses, users, areas, photos, now))
+        writer.insert("ih_house_image", IMAGE_COLUMNS,
+                      ((h, 0, photos[(h - 1) % len(photos)][0], photos[(h - 1) % len(photos)][1], now, now)
+                       for h in range(1, houses + 1)))
+        writer.insert("ih_house_facility", FACILITY_COLUMNS,
+                      ((h, f) for h in range(1, houses + 1) for f in sorted(rng.sample(range(1, 24), 3))))
+        timings["houses"] = time.perf_counter() - started
+        log(f"  {houses:,} houses in {timings['houses']:.1f} s")
+        started = time.perf_counter()
+        counts = [[0, 0, 0] for _ in range(houses + 1)]
+        writer.insert("ih_order", ORDER_COLUMNS, _orders(rng, houses, orders, users, today, counts))
+        timings["orders"] = time.perf_counter() - started
+        log(f"  {orders:,} orders in {timings['orders']:.1f} s")
+        started = time.perf_counter()
+        _store_tallies(writer, counts)
+        writer.execute("ANALYZE")
+        timings["tally+analyze"] = time.perf_counter() - started
+        writer.close()
+    return timings
+
+
+def _store_tallies(writer: Writer, counts: list[list[int]]) -> None:
+    """order_count and the rating totals of each house, from the orders just written."""
+    rows = [(c[0], c[1], c[2], house) for house, c in enumerate(counts) if house and c[0]]
+    cursor = writer.raw.cursor()
+    marker = "%s" if writer.dialect == "postgresql" else "?"
+    sql = (f"UPDATE ih_house SET order_count = {marker}, rating_sum = {marker}, rating_count = {marker} "
+           f"WHERE id = {marker}")
+    if writer.dialect == "postgresql":
+        # one statement from a temporary table beats 100,000 single-row updates
+        cursor.execute("CREATE TEMP TABLE tally (oc int, rs int, rc int, id int)")
+        with cursor.copy("COPY tally FROM STDIN") as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute("UPDATE ih_house h SET order_count = t.oc, rating_sum = t.rs, rating_count = t.rc "
+                       "FROM tally t WHERE h.id = t.id")
+    else:
+        cursor.executemany(sql, rows)
+    writer.raw.commit()
+
+
+def main(argv: list[str]) -> None:
+    from ihome import create_app
+    from ihome.cli import prepare_database
+
+    url, houses, orders = argv[0], int(argv[1]), int(argv[2])
+    app = create_app({"IHOME_ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": argv[3]})
+    with app.app_context():
+        prepare_database()
+    generate(app, houses=houses, orders=orders)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,198 @@
+"""``make bench``: bulk data, the real server, and search/detail/home measured through HTTP.
+
+For each database (SQLite, and PostgreSQL when its binaries are installed): a fresh database gets
+BENCH_HOUSES houses (default 100,000) and BENCH_ORDERS orders (default 1,000,000); ``ihome serve``
+(gunicorn 2 workers x 4 threads, its own embedded Redis, no Celery) answers a bounded load
+generator on 127.0.0.1; the table goes to bench/results/<date>-<db>.txt and to stdout.
+
+    python -m bench.run                        # both databases, full scale
+    BENCH_HOUSES=10000 BENCH_ORDERS=100000 BENCH_DBS=sqlite python -m bench.run
+
+Settings (environment): BENCH_HOUSES, BENCH_ORDERS, BENCH_DBS (comma list: sqlite,postgresql),
+BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CACHED_REQUESTS (default 3000),
+BENCH_CONCURRENCY (default 8), BENCH_LABEL (added to the result file's name).
+Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on PostgreSQL; cached
+reads >= 2,000 requests/s.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import platform
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.support.live import free_port
+from tests.support.postgres import PostgresCluster, pg_bin
+
+from bench.generate import generate
+from bench.load import Result, run, table
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SORTS = ("new", "booking", "price-inc", "price-des")
+AREAS = 16
+
+
+def setting(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Server:
+    """``ihome serve --no-celery`` on a free port; its log goes to the instance folder."""
+
+    def __init__(self, instance: Path, database_url: str, workers: int = 2, threads: int = 4):
+        self.port = free_port()
+        self.instance = instance
+        self.env = {**os.environ, "IHOME_ENV": "testing", "IHOME_INSTANCE_PATH": str(instance),
+                    "IHOME_DATABASE_URL": database_url, "IHOME_LOG_LEVEL": "WARNING"}
+        self.env.pop("IHOME_REDIS_URL", None)  # its own embedded Redis
+        self.command = [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port), "--workers",
+                        str(workers), "--threads", str(threads), "--no-celery"]
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        log = open(self.instance / "serve.log", "wb")  # noqa: SIM115 - kept for the child's lifetime
+        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"ihome serve exited; see {self.instance / 'serve.log'}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("ihome serve did not become ready in 60 s")
+
+    def __exit__(self, *_exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def unique_searches(rng: random.Random, sort: str, count: int, houses: int) -> list[str]:
+    """``count`` different searches (district, dates, page): each one misses the cache."""
+    today = date.today()
+    pages = max(1, min(3, houses // (AREAS * 10)))
+    seen: set[str] = set()
+    while len(seen) < count:
+        start = today + timedelta(days=rng.randint(1, 170))
+        end = start + timedelta(days=rng.randint(1, 5))
+        seen.add(f"/api/v1.0/houses?aid={rng.randint(1, AREAS)}&sd={start}&ed={end}&sk={sort}"
+                 f"&p={rng.randint(1, pages)}")
+    return sorted(seen, key=lambda _: rng.random())
+
+
+def measure(port: int, houses: int) -> list[Result]:
+    """Every scenario, uncached then cached."""
+    rng = random.Random(11)
+    uncached = setting("BENCH_REQUESTS", 400)
+    cached = setting("BENCH_CACHED_REQUESTS", 3000)
+    concurrency = setting("BENCH_CONCURRENCY", 8)
+    results = []
+
+    def once(name: str, paths, requests: int) -> None:
+        result = run(name, port, paths, requests=requests, concurrency=concurrency)
+        print(f"  {name:<38} {result.throughput:7.0f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
+              f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors}", flush=True)
+        results.append(result)
+
+    run("warm-up", port, itertools.cycle(["/api/v1.0/areas", "/healthz"]), requests=200, concurrency=concurrency)
+    for sort in SORTS:
+        once(f"search aid+dates sk={sort} uncached", iter(unique_searches(rng, sort, uncached, houses)), uncached)
+    hot = unique_searches(rng, "new", 1, houses)[0]
+    run("warm", port, [hot], requests=1, concurrency=1)
+    once("search aid+dates cached", itertools.repeat(hot), cached)
+    details = [f"/api/v1.0/houses/{n}" for n in rng.sample(range(1, houses + 1), min(uncached, houses))]
+    once("detail uncached", iter(details), len(details))
+    once("detail cached", itertools.repeat(details[0]), cached)
+    once("home list /houses/index cached", itertools.repeat("/api/v1.0/houses/index"), cached)
+    once("home page / (HTML)", itertools.repeat("/"), cached // 3)
+    return results
+
+
+def bench_database(kind: str, houses: int, orders: int) -> str:
+    """Generate, serve and measure one database; returns the report."""
+    from ihome import create_app
+    from ihome.cli import prepare_database
+    from ihome.extensions import db
+
+    root = Path(tempfile.mkdtemp(prefix=f"ihome-bench-{kind}-"))
+    cluster = None
+    try:
+        if kind == "postgresql":
+            cluster = PostgresCluster(port=free_port()).start()
+            url = cluster.create_database("bench")
+        else:
+            url = f"sqlite:///{root / 'bench.db'}"
+        instance = root / "instance"
+        print(f"[{kind}] generating {houses:,} houses and {orders:,} orders", flush=True)
+        app = create_app({"IHOME_ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(instance),
+                          "REDIS_URL": f"unix://{root}/none.sock?db=0", "LOG_LEVEL": "ERROR"})
+        with app.app_context():
+            prepare_database()
+        timings = generate(app, houses=houses, orders=orders)
+        with app.app_context():
+            db.engine.dispose()  # the server gets the database to itself
+        print(f"[{kind}] measuring through ihome serve", flush=True)
+        with Server(instance, url) as server:
+            load = os.getloadavg()[0]
+            results = measure(server.port, houses)
+        return report(kind, houses, orders, timings, results, load)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def report(kind: str, houses: int, orders: int, timings: dict[str, float], results: list[Result],
+           load: float) -> str:
+    lines = [
+        f"iHome benchmark — {kind} — {date.today()}",
+        f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
+        f"load average {load:.1f} when the measurement started (other processes compete for the CPUs)",
+        f"data: {houses:,} houses, {orders:,} orders; generated in "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()),
+        "server: ihome serve (gunicorn 2 workers x 4 threads, embedded Redis, no Celery); "
+        "client: Python threads on the same machine",
+        "targets: uncached search with dates p99 <= 50 ms (PostgreSQL); cached reads >= 2,000 req/s",
+        "",
+        table(results),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    houses = setting("BENCH_HOUSES", 100_000)
+    orders = setting("BENCH_ORDERS", 1_000_000)
+    kinds = [k.strip() for k in os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",") if k.strip()]
+    RESULTS.mkdir(exist_ok=True)
+    for kind in kinds:
+        if kind == "postgresql" and pg_bin() is None:
+            print("[postgresql] skipped: PostgreSQL is not installed (apt-get install -y postgresql)")
+            continue
+        text = bench_database(kind, houses, orders)
+        label = os.environ.get("BENCH_LABEL", "")
+        path = RESULTS / f"{date.today()}-{kind}{'-' + label if label else ''}.txt"
+        path.write_text(text)
+        print("\n" + text + f"written to {path}\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+// Search page: filters live in the URL (pushState on a new search, popstate restores it), results
+// come from GET /api/v1.0/houses, and the next page loads when the end of the list scrolls into view.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("search-form");
+  var list = document.getElementById("results");
+  var empty = document.getElementById("empty");
+  var errorBox = document.getElementById("search-error");
+  var dateError = document.getElementById("search-date-error");
+  var more = document.getElementById("more");
+  var end = document.getElementById("end");
+  var loadingNote = document.getElementById("loading");
+  var FILTERS = ["aid", "sd", "ed", "sk"];
+  var state = { page: Number(list.dataset.currentPage) || 0, total: Number(list.dataset.totalPage) || 0, loading: false };
+  var generation = 0;  // answers to an older search are dropped
+
+  function filtersFromForm() {
+    var out = {};
+    FILTERS.forEach(function (name) { if (form.elements[name].value) out[name] = form.elements[name].value; });
+    if (out.sk === "new") delete out.sk;
+    return out;
+  }
+
+  function filtersFromUrl() {
+    var params = new URLSearchParams(window.location.search), out = {};
+    FILTERS.forEach(function (name) { if (params.get(name)) out[name] = params.get(name); });
+    return out;
+  }
+
+  function fillForm(filters) {
+    FILTERS.forEach(function (name) { form.elements[name].value = filters[name] || (name === "sk" ? "new" : ""); });
+  }
+
+  function query(filters) {
+    return new URLSearchParams(filters).toString();
+  }
+
+  function text(tag, className, value) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    node.textContent = value;
+    return node;
+  }
+
+  // "1 room" / "3 rooms": both forms come translated from the page
+  function counted(noun, n) {
+    return list.dataset[n === 1 ? noun : noun + "s"].replace("{n}", n);
+  }
+
+  function card(house) {
+    var li = document.createElement("li"), a = document.createElement("a");
+    li.className = "house-card";
+    a.href = "/houses/" + house.house_id;
+    var thumb;
+    if (house.index_image_url) {
+      thumb = document.createElement("img");
+      thumb.src = house.index_image_url; thumb.alt = ""; thumb.loading = "lazy";
+    } else {
+      thumb = document.createElement("div");
+      thumb.className = "placeholder";
+    }
+    thumb.classList.add("house-thumb");
+    var info = document.createElement("div");
+    info.className = "house-info";
+    info.appendChild(text("h3", "house-title", house.title));
+    info.appendChild(text("p", "muted", house.area_name + " · " + house.address));
+    var meta = document.createElement("p");
+    meta.className = "house-meta";
+    meta.appendChild(text("span", "price", "¥" + (house.price / 100).toFixed(2)));
+    meta.appendChild(text("span", "muted", "/" + list.dataset.night));
+    meta.appendChild(text("span", "muted", " · " + counted("room", house.room_count) +
+      " · " + counted("booking", house.order_count)));
+    if (house.avg_rating) {
+      var full = Math.round(house.avg_rating);
+      meta.appendChild(text("span", "stars", "★★★★★".slice(0, full) + "☆☆☆☆☆".slice(0, 5 - full)));
+    }
+    info.appendChild(meta);
+    a.appendChild(thumb);
+    a.appendChild(info);
+    if (house.user_avatar) {
+      var avatar = document.createElement("img");
+      avatar.className = "host-avatar small"; avatar.src = house.user_avatar; avatar.alt = "";
+      a.appendChild(avatar);
+    }
+    li.appendChild(a);
+    return li;
+  }
+
+  function showPagerState() {
+    var hasMore = state.page < state.total;
+    more.hidden = !hasMore || state.loading;
+    end.hidden = hasMore || list.children.length === 0;
+    empty.hidden = !(state.page >= 1 && list.children.length === 0);
+    loadingNote.hidden = !state.loading;
+  }
+
+  function load(filters, page) {
+    var mine = page === 1 ? ++generation : generation;
+    state.loading = true;
+    errorBox.hidden = true;
+    if (page === 1) { list.textContent = ""; state.page = 0; state.total = 0; empty.hidden = true; }
+    showPagerState();
+    var params = Object.assign({}, filters, { p: String(page) });
+    return window.ihome.api("GET", "/houses?" + query(params)).then(function (data) {
+      if (mine !== generation) return;
+      data.houses.forEach(function (house) { list.appendChild(card(house)); });
+      state.page = data.current_page;
+      state.total = data.total_page;
+    }, function (error) {
+      if (mine !== generation) return;
+      var details = [];
+      Object.keys(error.fields || {}).forEach(function (name) { details = details.concat(error.fields[name]); });
+      errorBox.textContent = details.length ? details.join(" ") : error.message;
+      errorBox.hidden = false;
+    }).then(function () {
+      if (mine !== generation) return;
+      state.loading = false;
+      showPagerState();
+    });
+  }
+
+  function datesValid() {
+    var sd = form.elements.sd.value, ed = form.elements.ed.value;
+    var ok = !(sd && ed && ed <= sd);
+    dateError.textContent = ok ? "" : form.dataset.badDates;
+    return ok;
+  }
+
+  function search(event) {
+    if (event) event.preventDefault();
+    if (!datesValid()) return;
+    var filters = filtersFromForm();
+    var url = window.location.pathname + (query(filters) ? "?" + query(filters) : "");
+    if (url !== window.location.pathname + window.location.search) window.history.pushState(filters, "", url);
+    load(filters, 1);
+  }
+
+  form.addEventListener("submit", search);
+  ["aid", "sk"].forEach(function (name) { form.elements[name].addEventListener("change", search); });
+  form.elements.ed.addEventListener("change", function () {
+    if (form.elements.sd.value && form.elements.ed.value) search();
+  });
+
+  window.addEventListener("popstate", function () {
+    var filters = filtersFromUrl();
+    fillForm(filters);
+    datesValid();
+    load(filters, 1);
+  });
+
+  function nextPage() {
+    if (state.loading || state.page >= state.total || state.page < 1) return;
+    load(filtersFromUrl(), state.page + 1);
+  }
+
+  more.addEventListener("click", nextPage);
+  if ("IntersectionObserver" in window) {
+    new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) nextPage();
+    }, { rootMargin: "200px" }).observe(document.getElementById("sentinel"));
+  }
+  window.history.replaceState(filtersFromUrl(), "", window.location.href);
+})();
