@@ -91,12 +91,26 @@ SETTINGS: tuple[Setting, ...] = (
             "the site's public base URL (payment return and notify URLs)"),
     Setting("IHOME_PAYMENT_QUERY_AFTER_SECONDS", "PAYMENT_QUERY_AFTER_SECONDS", 300, int,
             "unconfirmed payments older than this are queried"),
+    Setting("IHOME_REFUND_MAX_ATTEMPTS", "REFUND_MAX_ATTEMPTS", 20, int,
+            "failed refund calls are retried until this many attempts, then marked FAILED"),
 )
 
 # Settings that only make sense on a developer's machine: production refuses them.
 DEV_ONLY_VALUES: Mapping[str, tuple[str, ...]] = {
     "SMS_BACKEND": ("console",),
     "PAYMENT_BACKEND": ("simulator",),
+}
+
+
+# What each real backend cannot run without: (config key, value) -> groups of settings, one of each group.
+REQUIRED_BY_BACKEND: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("SMS_BACKEND", "ronglian"): (("RONGLIAN_ACCOUNT_SID",), ("RONGLIAN_AUTH_TOKEN",), ("RONGLIAN_APP_ID",)),
+    ("STORAGE_BACKEND", "qiniu"): (("QINIU_ACCESS_KEY",), ("QINIU_SECRET_KEY",), ("QINIU_BUCKET",), ("QINIU_DOMAIN",)),
+    ("PAYMENT_BACKEND", "alipay"): (
+        ("ALIPAY_PRIVATE_KEY", "ALIPAY_PRIVATE_KEY_FILE"),
+        ("ALIPAY_PUBLIC_KEY", "ALIPAY_PUBLIC_KEY_FILE"),
+        ("ALIPAY_GATEWAY",),
+    ),
 }
 
 
@@ -153,3 +167,11 @@ def _check_production(config: dict[str, Any], explicit: set[str]) -> None:
             raise ConfigError(
                 f"{env_name}={config[key_name]} is for development only; choose a real backend in production"
             )
+    env_names = {s.key: s.env for s in SETTINGS}
+    for (key_name, backend), groups in REQUIRED_BY_BACKEND.items():
+        if config.get(key_name) != backend:
+            continue
+        for group in groups:
+            if not any(config.get(k) for k in group):
+                names = " or ".join(env_names[k] for k in group)
+                raise ConfigError(f"{env_names[key_name]}={backend} needs {names} in production")

@@ -8,7 +8,10 @@ from ihome.config import SETTINGS, ConfigError, load_config
 
 GOOD_KEY = "k" * 40
 PROD = {"IHOME_ENV": "production", "IHOME_SECRET_KEY": GOOD_KEY, "IHOME_SMS_BACKEND": "ronglian",
-        "IHOME_PAYMENT_BACKEND": "alipay"}
+        "IHOME_RONGLIAN_ACCOUNT_SID": "sid", "IHOME_RONGLIAN_AUTH_TOKEN": "token", "IHOME_RONGLIAN_APP_ID": "app",
+        "IHOME_PAYMENT_BACKEND": "alipay", "IHOME_ALIPAY_PRIVATE_KEY_FILE": "/etc/ihome/app.pem",
+        "IHOME_ALIPAY_PUBLIC_KEY_FILE": "/etc/ihome/alipay.pem",
+        "IHOME_ALIPAY_GATEWAY": "https://openapi.alipay.com/gateway.do"}
 
 
 def test_defaults_need_no_configuration(tmp_path):
@@ -56,3 +59,24 @@ def test_every_setting_is_in_the_readme():
     readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
     assert missing == []
+
+
+@pytest.mark.parametrize("missing", ["IHOME_RONGLIAN_AUTH_TOKEN", "IHOME_ALIPAY_GATEWAY"])
+def test_production_refuses_a_real_backend_without_its_credentials(missing):
+    environ = {k: v for k, v in PROD.items() if k != missing}
+    with pytest.raises(ConfigError, match=missing):
+        load_config(environ=environ)
+
+
+def test_production_needs_one_of_key_text_or_key_file():
+    environ = {k: v for k, v in PROD.items() if k != "IHOME_ALIPAY_PRIVATE_KEY_FILE"}
+    with pytest.raises(ConfigError, match="IHOME_ALIPAY_PRIVATE_KEY or IHOME_ALIPAY_PRIVATE_KEY_FILE"):
+        load_config(environ=environ)
+    assert load_config(environ={**environ, "IHOME_ALIPAY_PRIVATE_KEY": "-----BEGIN..."})["PRODUCTION"]
+
+
+def test_production_qiniu_needs_its_bucket_and_domain():
+    environ = {**PROD, "IHOME_STORAGE_BACKEND": "qiniu", "IHOME_QINIU_ACCESS_KEY": "a", "IHOME_QINIU_SECRET_KEY": "s",
+               "IHOME_QINIU_BUCKET": "b"}
+    with pytest.raises(ConfigError, match="IHOME_QINIU_DOMAIN"):
+        load_config(environ=environ)
