@@ -172,8 +172,13 @@ def live(redis_server, new_database_url, tmp_path_factory) -> Iterator[LiveServe
 
 
 @pytest.fixture
-def live_app(live):
-    """An app bound to the live server's database and Redis, to arrange data directly."""
+def live_app(live, db):
+    """An app bound to the live server's database and Redis, to arrange data directly.
+
+    ``db.session`` is rebound to the live server's database for the test (the autouse ``db``
+    fixture binds it to the unit-test transaction); factories then write rows the server sees.
+    Thread-local, so each thread of a race test gets its own session.
+    """
     application = create_app({
         "IHOME_ENV": "testing",
         "DATABASE_URL": live.env["IHOME_DATABASE_URL"],
@@ -181,7 +186,13 @@ def live_app(live):
         "INSTANCE_PATH": str(live.instance),
     })
     with application.app_context():
-        yield application
+        unit_session = db.session
+        db.session = scoped_session(sessionmaker(bind=db.engine))
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.session = unit_session
 
 
 # ---- Chromium ------------------------------------------------------------------------------------------

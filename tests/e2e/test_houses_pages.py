@@ -9,30 +9,11 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from tests.factories.accounts import DEFAULT_PASSWORD, make_user
 from tests.factories.houses import make_house
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def live_factories(live_app):
-    """Factories that write to the live server's database.
-
-    The autouse ``db`` fixture binds ``db.session`` to the unit-test database for every test, even
-    inside ``live_app``; this binds it to the live server's engine for the test's duration.
-    """
-    from ihome.extensions import db
-
-    original = db.session
-    db.session = scoped_session(sessionmaker(bind=db.engine))
-    try:
-        yield
-    finally:
-        db.session.remove()
-        db.session = original
 
 
 def photo(colour: tuple[int, int, int]) -> dict:
@@ -50,7 +31,7 @@ def log_in(page, live, mobile: str) -> None:
     assert response.ok, response.text()
 
 
-def test_host_publishes_a_house_with_photos_and_a_guest_finds_it(page, live, live_factories):
+def test_host_publishes_a_house_with_photos_and_a_guest_finds_it(page, live, live_app):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     host = make_user(verified=True, name=f"host-{uuid.uuid4().hex[:6]}")
@@ -118,7 +99,7 @@ def test_host_publishes_a_house_with_photos_and_a_guest_finds_it(page, live, liv
     assert errors == [], errors
 
 
-def test_search_loads_the_next_page_when_scrolled_to_the_end(page, live, live_factories):
+def test_search_loads_the_next_page_when_scrolled_to_the_end(page, live, live_app):
     host = make_user(verified=True)
     for n in range(12):  # more than one page (IHOME_PAGE_SIZE is 10) in a quiet district
         make_house(owner=host, area_id=16, title=f"Yanqing cabin {n}")

@@ -178,16 +178,7 @@ def queued_refunds(app, monkeypatch) -> QueuedRefunds:
 
 @pytest.fixture
 def live_db(live_app):
-    """``db.session`` bound to the live server's database for this test (the autouse ``db`` fixture binds
-    it to the unit-test database, even inside ``live_app``)."""
-    from sqlalchemy.orm import scoped_session, sessionmaker
-
+    """The database extension, its session bound to the live server's database by ``live_app``."""
     from ihome.extensions import db
 
-    original = db.session
-    db.session = scoped_session(sessionmaker(bind=db.engine))
-    try:
-        yield db
-    finally:
-        db.session.remove()
-        db.session = original
+    return db
