@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ihome.core import clock
 from ihome.extensions import db
-from ihome.orders.models import Order, OrderStatus
+from ihome.orders.models import Order, OrderEvent, OrderStatus
 from tests.factories.accounts import make_user
 
 
@@ -13,7 +14,7 @@ def make_order(*, house, guest=None, start: date | None = None, nights: int = 2,
                status: OrderStatus = OrderStatus.WAIT_ACCEPT, commit: bool = True, **fields) -> Order:
     """An order of ``guest`` (a new user by default) for ``house`` from ``start`` (tomorrow by default)."""
     guest = guest or make_user()
-    start = start or date.today() + timedelta(days=1)
+    start = start or clock.today() + timedelta(days=1)
     order = Order(user_id=guest.id, house_id=house.id, start_date=start, end_date=start + timedelta(days=nights),
                   days=nights, house_price=house.price, amount=nights * house.price, status=status.value, **fields)
     db.session.add(order)
@@ -22,3 +23,14 @@ def make_order(*, house, guest=None, start: date | None = None, nights: int = 2,
     else:
         db.session.flush()
     return order
+
+
+def add_event(*, order, from_status: OrderStatus | None, to_status: OrderStatus, actor: str = "test",
+              commit: bool = True) -> OrderEvent:
+    """A transition event for an order made by ``make_order`` (its history, e.g. when it was accepted)."""
+    event = OrderEvent(order_id=order.id, from_status=from_status.value if from_status else None,
+                       to_status=to_status.value, actor=actor)
+    db.session.add(event)
+    if commit:
+        db.session.commit()
+    return event

@@ -38,6 +38,10 @@ def celery_init_app(app: Flask) -> Celery:
 
     class FlaskTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            # Run in place inside this app's context (an eager task in a test or a CLI command):
+            # pushing another context would end the caller's database session on teardown.
+            if has_app_context() and current_app._get_current_object() is app:  # type: ignore[attr-defined]
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -70,8 +74,8 @@ def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
     return schedule
 
 
-def send_after_commit(session: Session, task: Task, *args: Any, **kwargs: Any) -> None:
-    """Queue ``task`` to be sent once ``session`` commits (dropped on rollback)."""
+def send_after_commit(session: Any, task: Task, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` to be sent once ``session`` (a Session or ``db.session``) commits (dropped on rollback)."""
     session.info.setdefault(PENDING, []).append((task, args, kwargs))
 
 

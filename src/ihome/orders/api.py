@@ -1,8 +1,98 @@
-"""The orders JSON API under /api/v1.0."""
+"""The orders JSON API under /api/v1.0: book, answer, cancel, review, list; a house's calendar."""
+
+from __future__ import annotations
 
 from apiflask import APIBlueprint, APIFlask
 
+from ihome.core.responses import ok
+from ihome.core.security import login_required, require_user_id
+from ihome.extensions import db
+from ihome.orders import booking, service
+from ihome.orders.schemas import (
+    BookingIn,
+    BookingOut,
+    CalendarOut,
+    CalendarQuery,
+    CommentIn,
+    OrderListOut,
+    OrdersQuery,
+    OrderStateOut,
+    StatusIn,
+)
+
 bp = APIBlueprint("orders_api", __name__, url_prefix="/api/v1.0", tag="Orders")
+
+
+@bp.post("/orders")
+@login_required
+@bp.input(BookingIn)
+@bp.output(BookingOut, status_code=201)
+@bp.doc(summary="Book a house",
+        description="The server computes nights (days), price and amount = nights × price; the order starts in "
+                    "WAIT_ACCEPT and the host gets a text. Two bookings of the same nights never both succeed.",
+        responses={401: "not logged in (4101)", 403: "your own house (4105)", 404: "no such house (4002)",
+                   400: "past check-in, check-out not after check-in, nights outside min/max (4103)",
+                   409: "the dates are taken (4004)"})
+def book(json_data: BookingIn):
+    order = booking.create_order(user_id=require_user_id(), house_id=json_data.house_id,
+                                 start_date=json_data.start_date, end_date=json_data.end_date)
+    db.session.commit()
+    return ok({"order_id": order.id}, 201)
+
+
+@bp.get("/user/orders")
+@login_required
+@bp.input(OrdersQuery, location="query")
+@bp.output(OrderListOut)
+@bp.doc(summary="My orders", description="role=custom: my bookings; role=landlord: bookings of my houses. "
+                                         "Newest first.",
+        responses={401: "not logged in (4101)", 400: "bad role (4103)"})
+def my_orders(query_data: OrdersQuery):
+    return ok({"orders": service.list_orders(user_id=require_user_id(), role=query_data.role)})
+
+
+@bp.put("/orders/<int:order_id>/status")
+@login_required
+@bp.input(StatusIn)
+@bp.output(OrderStateOut)
+@bp.doc(summary="Accept, reject or cancel",
+        description="Host: accept (→ WAIT_PAYMENT) or reject with a reason (→ REJECTED) a WAIT_ACCEPT booking. "
+                    "Guest: cancel a WAIT_ACCEPT or WAIT_PAYMENT booking, or a PAID one before check-in "
+                    "(refunded). The action applies to the state the request saw: if the order changed "
+                    "meanwhile (a race), 409.",
+        responses={401: "not logged in (4101)", 403: "not the host/guest for this action (4105)",
+                   404: "no such order (4002)", 400: "reject without a reason (4103)",
+                   409: "not allowed in the order's state (4004)"})
+def change_status(order_id: int, json_data: StatusIn):
+    order = service.change_status(user_id=require_user_id(), order_id=order_id, action=json_data.action,
+                                  reason=json_data.reason)
+    db.session.commit()
+    return ok({"order_id": order.id, "status": order.status})
+
+
+@bp.put("/orders/<int:order_id>/comment")
+@login_required
+@bp.input(CommentIn)
+@bp.output(OrderStateOut)
+@bp.doc(summary="Review a stay", description="The guest's comment and 1–5 stars on a WAIT_COMMENT order: COMPLETE.",
+        responses={401: "not logged in (4101)", 403: "not the guest (4105)", 404: "no such order (4002)",
+                   400: "comment or rating out of range (4103)", 409: "not in WAIT_COMMENT (4004)"})
+def comment(order_id: int, json_data: CommentIn):
+    order = service.add_comment(user_id=require_user_id(), order_id=order_id, comment=json_data.comment,
+                                rating=json_data.rating)
+    db.session.commit()
+    return ok({"order_id": order.id, "status": order.status})
+
+
+@bp.get("/houses/<int:house_id>/calendar")
+@bp.input(CalendarQuery, location="query")
+@bp.output(CalendarOut)
+@bp.doc(summary="Booked nights of a house", tags=["Houses"],
+        description="Stays [start_date, end_date) of active orders overlapping [start, end); nothing about "
+                    "who booked. start defaults to today, end to start + 180 days; at most 366 days apart.",
+        responses={404: "no such house (4002)", 400: "bad dates (4103)"})
+def house_calendar(house_id: int, query_data: CalendarQuery):
+    return ok({"booked": booking.calendar(house_id=house_id, start=query_data.start, end=query_data.end)})
 
 
 def register(app: APIFlask) -> None:

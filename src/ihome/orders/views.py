@@ -1,8 +1,53 @@
-"""The orders pages."""
+"""The orders pages: book a house, my bookings, bookings of my houses. Actions post to the JSON API."""
 
-from flask import Blueprint, Flask
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template
+from flask_babel import lazy_gettext as _l
+
+from ihome.core import clock
+from ihome.core.security import page_login_required, require_user_id
+from ihome.integrations.storage import media_url
+from ihome.orders import booking, service
+from ihome.orders.models import OrderStatus
 
 bp = Blueprint("orders_pages", __name__)
+
+# The label of each state, as guests and hosts read it.
+STATUS_LABELS = {
+    OrderStatus.WAIT_ACCEPT: _l("Awaiting the host"),
+    OrderStatus.WAIT_PAYMENT: _l("Awaiting payment"),
+    OrderStatus.PAID: _l("Paid"),
+    OrderStatus.WAIT_COMMENT: _l("Awaiting review"),
+    OrderStatus.COMPLETE: _l("Complete"),
+    OrderStatus.CANCELED: _l("Cancelled"),
+    OrderStatus.REJECTED: _l("Declined"),
+}
+
+
+@bp.get("/houses/<int:house_id>/book")
+@page_login_required
+def book(house_id: int):
+    """The booking page: a date picker greying out booked nights, nights and amount before submitting."""
+    house = booking.get_house(house_id=house_id)
+    return render_template("orders/book.html", house=house, image_url=media_url(house.index_image_key),
+                           own_house=house.user_id == require_user_id(), today=clock.today())
+
+
+@bp.get("/my/orders")
+@page_login_required
+def my_orders():
+    """My bookings, with cancel, pay and review."""
+    orders = service.list_orders(user_id=require_user_id(), role="custom")
+    return render_template("orders/my_orders.html", orders=orders, labels=STATUS_LABELS, today=clock.today())
+
+
+@bp.get("/my/lorders")
+@page_login_required
+def my_landlord_orders():
+    """Bookings of my houses, with accept and reject-with-reason."""
+    orders = service.list_orders(user_id=require_user_id(), role="landlord")
+    return render_template("orders/my_lorders.html", orders=orders, labels=STATUS_LABELS)
 
 
 def register(app: Flask) -> None:

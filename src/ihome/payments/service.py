@@ -249,7 +249,7 @@ def _create_refund(payment: Payment, *, reason: str) -> Refund:
 
     # this app's own task object: the shared_task proxy follows Celery's last-created default app
     refund_payment = current_app.extensions["celery"].tasks["ihome.payments.refund_payment"]
-    send_after_commit(db.session(), refund_payment, refund.id)
+    send_after_commit(db.session, refund_payment, refund.id)
     return refund
 
 

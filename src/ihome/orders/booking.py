@@ -1,0 +1,149 @@
+"""Booking a house, without double booking, and the house's calendar of booked stays.
+
+The guarantee, in three steps inside the request's one transaction:
+
+1. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write.
+   On SQLite it opens the transaction and takes the database's write lock (a second booking waits
+   on ``busy_timeout``); on PostgreSQL it locks the house row until commit. Bookings of one house
+   are therefore serialised.
+2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before.
+3. The insert. On PostgreSQL the exclusion constraint ``ex_order_no_overlap`` backs it: should
+   anything slip past the lock, the database refuses the row (SQLSTATE 23P01) and we answer 409.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ihome.accounts.models import User
+from ihome.accounts.tasks import send_sms_message
+from ihome.core import clock
+from ihome.core.cache import cached
+from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.core.tasks import send_after_commit
+from ihome.extensions import db
+from ihome.houses.cache import house_changed, house_generation
+from ihome.houses.models import House
+from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
+from ihome.orders.transitions import record_creation
+
+EXCLUSION_VIOLATION = "23P01"
+CALENDAR_DEFAULT_DAYS = 180
+CALENDAR_MAX_DAYS = 366
+MAX_ID = 2**31 - 1  # ids are 32-bit integers: a larger one names nothing (and PostgreSQL would refuse it)
+
+
+def get_house(*, house_id: int) -> House:
+    """The house, or ``NotFound``."""
+    house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
+    if house is None:
+        raise NotFound(_("House not found"))
+    return house
+
+
+def check_stay(*, house: House, start_date: date, end_date: date) -> int:
+    """The number of nights of a valid stay in ``house``; ``Invalid`` with field messages otherwise."""
+    if start_date < clock.today():
+        raise Invalid(_("Check-in cannot be in the past"),
+                      fields={"start_date": [_("Check-in cannot be in the past")]})
+    if end_date <= start_date:
+        raise Invalid(_("Check-out must be after check-in"),
+                      fields={"end_date": [_("Check-out must be after check-in")]})
+    nights = (end_date - start_date).days
+    if nights < house.min_days:
+        message = _("This house takes stays of at least %(days)d nights", days=house.min_days)
+        raise Invalid(message, fields={"end_date": [message]})
+    if house.max_days and nights > house.max_days:
+        message = _("This house takes stays of at most %(days)d nights", days=house.max_days)
+        raise Invalid(message, fields={"end_date": [message]})
+    return nights
+
+
+def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date) -> Order:
+    """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, amount computed here."""
+    house = get_house(house_id=house_id)
+    if house.user_id == user_id:
+        raise Forbidden(_("You cannot book your own house"))
+    nights = check_stay(house=house, start_date=start_date, end_date=end_date)
+    _lock_house(house_id)
+    if _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
+        raise Conflict(_("These dates are already booked"))
+    order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
+                  house_price=house.price, amount=nights * house.price, status=OrderStatus.WAIT_ACCEPT.value)
+    try:
+        with db.session.begin_nested():  # a refused row rolls back only this savepoint
+            db.session.add(order)
+            db.session.flush()
+    except IntegrityError as exc:
+        if _sqlstate(exc) == EXCLUSION_VIOLATION:
+            raise Conflict(_("These dates are already booked")) from exc
+        raise
+    record_creation(order_id=order.id, actor=f"user:{user_id}")
+    house_changed(db.session, house_id)
+    _notify_host(house=house, start_date=start_date, end_date=end_date)
+    return order
+
+
+def _lock_house(house_id: int) -> None:
+    """The first write of the booking: serialises bookings of this house (see the module docstring)."""
+    db.session.execute(
+        update(House).where(House.id == house_id).values(booking_version=House.booking_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _overlaps(*, house_id: int, start_date: date, end_date: date) -> bool:
+    """Does an active order of the house overlap [start_date, end_date)? Back-to-back stays do not."""
+    return bool(db.session.scalar(select(exists().where(
+        Order.house_id == house_id,
+        Order.status.in_([s.value for s in ACTIVE_STATUSES]),
+        Order.start_date < end_date,
+        Order.end_date > start_date,
+    ))))
+
+
+def _sqlstate(exc: IntegrityError) -> str | None:
+    original: Any = exc.orig
+    return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+
+
+def _notify_host(*, house: House, start_date: date, end_date: date) -> None:
+    host = db.session.get(User, house.user_id)
+    if host is None:
+        return
+    with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
+        body = _("iHome: new booking for %(title)s, %(start)s to %(end)s. Please accept or reject it.",
+                 title=house.title, start=start_date.isoformat(), end=end_date.isoformat())
+    send_after_commit(db.session, send_sms_message, host.mobile, body)
+
+
+def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict[str, str]]:
+    """Stays of active orders of the house overlapping [start, end): dates only, never who booked."""
+    start = start or clock.today()
+    end = end or start + timedelta(days=CALENDAR_DEFAULT_DAYS)
+    if end <= start:
+        raise Invalid(_("The end date must be after the start date"), fields={"end": [_("Must be after start")]})
+    if (end - start).days > CALENDAR_MAX_DAYS:
+        message = _("At most %(days)d days at a time", days=CALENDAR_MAX_DAYS)
+        raise Invalid(message, fields={"end": [message]})
+    if not 0 < house_id <= MAX_ID or not db.session.scalar(select(exists().where(House.id == house_id))):
+        raise NotFound(_("House not found"))
+    window_start, window_end = start, end
+
+    def load() -> list[dict[str, str]]:
+        rows = db.session.execute(
+            select(Order.start_date, Order.end_date)
+            .where(Order.house_id == house_id, Order.status.in_([s.value for s in ACTIVE_STATUSES]),
+                   Order.start_date < window_end, Order.end_date > window_start)
+            .order_by(Order.start_date)
+        ).all()
+        return [{"start_date": s.isoformat(), "end_date": e.isoformat()} for s, e in rows]
+
+    key = f"orders:calendar:{house_id}:{window_start.isoformat()}:{window_end.isoformat()}"
+    return cached(key, load, generations=[house_generation(house_id)])

@@ -1,0 +1,74 @@
+"""Request and response models of the orders API."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class BookingIn(BaseModel):
+    house_id: int = Field(ge=1, description="the house to book")
+    start_date: date = Field(description="check-in date, YYYY-MM-DD (today or later)")
+    end_date: date = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
+
+
+class BookingOut(BaseModel):
+    order_id: int
+
+
+class StatusIn(BaseModel):
+    action: Literal["accept", "reject", "cancel"] = Field(
+        description="host: accept or reject (with reason); guest: cancel")
+    reason: str | None = Field(default=None, max_length=500, description="required with reject, 1–500 characters")
+
+
+class CommentIn(BaseModel):
+    comment: str = Field(min_length=1, max_length=500, description="the guest's review, 1–500 characters")
+    rating: int = Field(ge=1, le=5, description="1 to 5 stars")
+
+
+class OrderStateOut(BaseModel):
+    order_id: int
+    status: str = Field(description="WAIT_ACCEPT, WAIT_PAYMENT, PAID, WAIT_COMMENT, COMPLETE, CANCELED or REJECTED")
+
+
+class OrdersQuery(BaseModel):
+    role: Literal["custom", "landlord"] = Field(
+        default="custom", description="custom: my bookings; landlord: bookings of my houses")
+
+
+class OrderItemOut(BaseModel):
+    order_id: int
+    house_id: int
+    title: str
+    img_url: str | None = Field(description="the house's index image, or null")
+    start_date: date
+    end_date: date
+    ctime: str = Field(description="when it was booked, ISO 8601 in UTC")
+    days: int = Field(description="nights")
+    amount: int = Field(description="total in fen")
+    status: str
+    comment: str | None
+    rating: int | None
+    reject_reason: str | None
+
+
+class OrderListOut(BaseModel):
+    orders: list[OrderItemOut]
+
+
+class CalendarQuery(BaseModel):
+    start: date | None = Field(default=None, description="window start, YYYY-MM-DD (default today)")
+    end: date | None = Field(default=None, description="window end, YYYY-MM-DD (default start + 180 days; "
+                                                      "at most 366 days after start)")
+
+
+class StayOut(BaseModel):
+    start_date: date
+    end_date: date
+
+
+class CalendarOut(BaseModel):
+    booked: list[StayOut] = Field(description="stays [start_date, end_date) of active orders in the window")

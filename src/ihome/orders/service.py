@@ -1,0 +1,168 @@
+"""What hosts and guests do to an order: accept, reject, cancel, review; and the lists of orders.
+
+Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
+A user's action is guarded by the state that user's request saw, so when a host's accept and a
+guest's cancel race, exactly one applies and the other gets 409 (the order changed under it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from ihome.accounts.models import User
+from ihome.accounts.tasks import send_sms_message
+from ihome.core import clock
+from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.core.tasks import send_after_commit
+from ihome.extensions import db
+from ihome.houses.cache import house_changed
+from ihome.houses.models import House
+from ihome.integrations.storage import media_url
+from ihome.orders.booking import MAX_ID
+from ihome.orders.models import Order, OrderStatus
+from ihome.orders.transitions import TRANSITIONS, apply_transition
+from ihome.payments import service as payments
+
+S = OrderStatus
+REASON_MAX = 500
+
+
+def get_order(*, order_id: int) -> Order:
+    """The order, or ``NotFound``."""
+    order = db.session.get(Order, order_id) if 0 < order_id <= MAX_ID else None
+    if order is None:
+        raise NotFound(_("Order not found"))
+    return order
+
+
+def change_status(*, user_id: int, order_id: int, action: str, reason: str | None = None) -> Order:
+    """Apply a host's ``accept``/``reject`` or a guest's ``cancel``; returns the updated order."""
+    order = get_order(order_id=order_id)
+    seen = S(order.status)
+    if action in ("accept", "reject"):
+        _require_host(order, user_id)
+    else:
+        _require_guest(order, user_id)
+    values: dict[str, Any] = {}
+    if action == "reject":
+        values["reject_reason"] = _clean_reason(reason)
+    if action == "cancel" and seen is S.PAID:
+        action = _paid_cancel_action(order)
+    if seen not in TRANSITIONS[action].sources:
+        raise Conflict(_("This order cannot be changed in its current state"))
+    applied = apply_transition(order_id=order.id, action=action, actor=f"user:{user_id}",
+                               note=values.get("reject_reason"), values=values,
+                               extra_where=Order.status == seen.value)
+    if applied is None:
+        raise Conflict(_("This order was changed meanwhile, please reload"))
+    if action == "cancel_paid":
+        payments.refund_cancelled_order(order_id=order.id)
+    if action != "accept":  # the nights are free again
+        house_changed(db.session, order.house_id)
+    _notify_guest_of(order, action, values.get("reject_reason"))
+    return get_order(order_id=order_id)
+
+
+def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
+    """The guest's review of a finished stay: COMPLETE, and the house's counters move in the same transaction."""
+    order = get_order(order_id=order_id)
+    _require_guest(order, user_id)
+    comment = comment.strip()
+    if not comment:
+        raise Invalid(_("Please write a comment"), fields={"comment": [_("Please write a comment")]})
+    applied = apply_transition(order_id=order.id, action="comment", actor=f"user:{user_id}",
+                               values={"comment": comment, "rating": rating})
+    if applied is None:
+        raise Conflict(_("Only a finished stay can be reviewed"))
+    # increments in SQL, never read-modify-write: two reviews of one house at once both count
+    db.session.execute(
+        update(House).where(House.id == order.house_id)
+        .values(order_count=House.order_count + 1, rating_sum=House.rating_sum + rating,
+                rating_count=House.rating_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    house_changed(db.session, order.house_id)
+    return get_order(order_id=order_id)
+
+
+def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
+    """My bookings (``custom``) or the bookings of my houses (``landlord``), newest first."""
+    query = select(Order).join(House, House.id == Order.house_id)
+    if role == "landlord":
+        query = query.where(House.user_id == user_id)
+    elif role == "custom":
+        query = query.where(Order.user_id == user_id)
+    else:
+        raise Invalid(_("Unknown role"), fields={"role": [_("Must be custom or landlord")]})
+    orders = db.session.scalars(query.order_by(Order.create_time.desc(), Order.id.desc())).unique().all()
+    return [order_summary(order) for order in orders]
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    """An order as the list endpoint and the pages show it."""
+    return {
+        "order_id": order.id, "house_id": order.house_id, "title": order.house.title,
+        "img_url": media_url(order.house.index_image_key),
+        "start_date": order.start_date, "end_date": order.end_date,
+        "ctime": order.create_time.isoformat(), "days": order.days, "amount": order.amount,
+        "status": order.status, "comment": order.comment, "rating": order.rating,
+        "reject_reason": order.reject_reason,
+    }
+
+
+def _require_host(order: Order, user_id: int) -> None:
+    if order.house.user_id != user_id:
+        raise Forbidden(_("Only the host can accept or reject this booking"))
+
+
+def _require_guest(order: Order, user_id: int) -> None:
+    if order.user_id != user_id:
+        raise Forbidden(_("Only the guest who booked can do this"))
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid(_("Please give a reason"), fields={"reason": [_("A reason is required to reject a booking")]})
+    if len(reason) > REASON_MAX:
+        message = _("At most %(count)d characters", count=REASON_MAX)
+        raise Invalid(message, fields={"reason": [message]})
+    return reason
+
+
+def _paid_cancel_action(order: Order) -> str:
+    """A paid stay can be cancelled (with a refund) only before check-in."""
+    if order.start_date <= clock.today():
+        raise Conflict(_("A paid stay cannot be cancelled on or after check-in"))
+    return "cancel_paid"
+
+
+def _notify_guest_of(order: Order, action: str, reason: str | None) -> None:
+    with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
+        if action == "accept":
+            body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was accepted. Please pay within "
+                     "%(hours)d hours.", title=order.house.title, start=order.start_date.isoformat(),
+                     end=order.end_date.isoformat(), hours=_payment_hours())
+        elif action == "reject":
+            body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was declined: %(reason)s",
+                     title=order.house.title, start=order.start_date.isoformat(),
+                     end=order.end_date.isoformat(), reason=reason or "")
+        else:
+            return
+    notify_guest(order=order, body=body)
+
+
+def notify_guest(*, order: Order, body: str) -> None:
+    """Text the order's guest after the transaction commits."""
+    guest = db.session.get(User, order.user_id)
+    if guest is not None:
+        send_after_commit(db.session, send_sms_message, guest.mobile, body)
+
+
+def _payment_hours() -> int:
+    return int(current_app.config["PAYMENT_TIMEOUT_HOURS"])

@@ -1,0 +1,154 @@
+// The booking page: a month calendar grid that greys out booked nights (from the calendar API),
+// lets the guest pick check-in then check-out within the house's min/max nights, shows nights and
+// the amount, and posts the booking. All texts come from the form's data-* attributes.
+(function () {
+  "use strict";
+
+  var form = document.getElementById("book-form");
+  if (!form) return;
+  var grid = document.getElementById("picker-grid");
+  var title = document.getElementById("picker-title");
+  var hint = document.getElementById("picker-hint");
+  var startInput = document.getElementById("start-date");
+  var endInput = document.getElementById("end-date");
+  var nightsOut = document.getElementById("nights");
+  var amountOut = document.getElementById("amount");
+  var submit = document.getElementById("book-submit");
+  var d = form.dataset;
+  var price = parseInt(d.price, 10);
+  var minDays = parseInt(d.minDays, 10) || 1;
+  var maxDays = parseInt(d.maxDays, 10) || 0;
+  var today = parseDate(d.today);
+  var WINDOW_DAYS = 366;
+  var booked = {};          // "YYYY-MM-DD" of every booked night
+  var checkIn = null;       // Date
+  var checkOut = null;      // Date
+  var month = new Date(today.getFullYear(), today.getMonth(), 1);
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function iso(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
+  function parseDate(text) { var p = text.split("-"); return new Date(+p[0], +p[1] - 1, +p[2]); }
+  function addDays(date, n) { return new Date(date.getFullYear(), date.getMonth(), date.getDate() + n); }
+  function nightsBetween(a, b) { return Math.round((b - a) / 86400000); }
+  function say(template, n) { return template.replace("{n}", n); }
+
+  function rangeFree(from, to) {  // every night in [from, to) is free
+    for (var day = from; day < to; day = addDays(day, 1)) { if (booked[iso(day)]) return false; }
+    return true;
+  }
+
+  function render() {
+    title.textContent = d.monthFormat.replace("{year}", month.getFullYear()).replace("{month}", pad(month.getMonth() + 1));
+    grid.textContent = "";
+    var lead = (month.getDay() + 6) % 7;  // Monday first
+    for (var i = 0; i < lead; i++) { var blank = document.createElement("span"); blank.className = "day blank"; grid.appendChild(blank); }
+    var last = new Date(month.getFullYear(), month.getMonth() + 1, 0).getDate();
+    for (var n = 1; n <= last; n++) {
+      var day = new Date(month.getFullYear(), month.getMonth(), n);
+      var key = iso(day);
+      var cell = document.createElement("button");
+      cell.type = "button";
+      cell.className = "day";
+      cell.textContent = n;
+      cell.dataset.date = key;
+      cell.setAttribute("aria-label", key);
+      var past = day < today;
+      var beyond = nightsBetween(today, day) > WINDOW_DAYS;
+      if (past || beyond) cell.classList.add("past");
+      if (booked[key]) cell.classList.add("booked");
+      // a booked night may still be a check-out day (stays are [start, end))
+      var usable = !past && !beyond && (!booked[key] || (checkIn && !checkOut && day > checkIn));
+      cell.disabled = !usable;
+      if (checkIn && +day === +checkIn) cell.classList.add("selected", "check-in");
+      if (checkOut && +day === +checkOut) cell.classList.add("selected", "check-out");
+      cell.setAttribute("aria-pressed", cell.classList.contains("selected") ? "true" : "false");
+      if (checkIn && checkOut && day > checkIn && day < checkOut) cell.classList.add("in-range");
+      grid.appendChild(cell);
+    }
+    var atStart = month.getFullYear() === today.getFullYear() && month.getMonth() === today.getMonth();
+    document.getElementById("picker-prev").disabled = atStart;
+  }
+
+  function update() {
+    startInput.value = checkIn ? iso(checkIn) : "";
+    endInput.value = checkOut ? iso(checkOut) : "";
+    var nights = checkIn && checkOut ? nightsBetween(checkIn, checkOut) : 0;
+    nightsOut.textContent = nights;
+    amountOut.textContent = (nights * price / 100).toFixed(2);
+    submit.disabled = !nights;
+    if (!checkIn) hint.textContent = d.msgCheckin;
+    else if (!checkOut) hint.textContent = d.msgCheckout;
+    else hint.textContent = "";
+    render();
+  }
+
+  function choose(day) {
+    hint.classList.remove("error");
+    if (!checkIn || checkOut || day <= checkIn) {
+      checkIn = booked[iso(day)] ? null : day;
+      checkOut = null;
+      update();
+      return;
+    }
+    var nights = nightsBetween(checkIn, day);
+    var problem = null;
+    if (!rangeFree(checkIn, day)) {
+      // a booked night lies between: start again from the clicked day, if it is free itself
+      checkIn = booked[iso(day)] ? null : day;
+      problem = d.msgTaken;
+    } else if (nights < minDays) problem = say(d.msgTooShort, minDays);
+    else if (maxDays && nights > maxDays) problem = say(d.msgTooLong, maxDays);
+    if (problem) {
+      update();
+      hint.textContent = problem;
+      hint.classList.add("error");
+      return;
+    }
+    checkOut = day;
+    update();
+  }
+
+  grid.addEventListener("click", function (event) {
+    var cell = event.target.closest("button.day");
+    if (cell && !cell.disabled) choose(parseDate(cell.dataset.date));
+  });
+  document.getElementById("picker-prev").addEventListener("click", function () {
+    month = new Date(month.getFullYear(), month.getMonth() - 1, 1); render();
+  });
+  document.getElementById("picker-next").addEventListener("click", function () {
+    month = new Date(month.getFullYear(), month.getMonth() + 1, 1); render();
+  });
+
+  function loadBooked() {
+    var path = "/houses/" + d.houseId + "/calendar?start=" + iso(today) + "&end=" + iso(addDays(today, WINDOW_DAYS));
+    return window.ihome.api("GET", path).then(function (data) {
+      booked = {};
+      data.booked.forEach(function (stay) {
+        for (var day = parseDate(stay.start_date); day < parseDate(stay.end_date); day = addDays(day, 1)) booked[iso(day)] = true;
+      });
+      grid.dataset.loaded = "true";
+      update();
+    }, function () {
+      window.ihome.flash(d.msgLoadFailed, true);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!checkIn || !checkOut) return;
+    window.ihome.busy(submit, true);
+    window.ihome.api("POST", "/orders", {
+      house_id: parseInt(d.houseId, 10), start_date: iso(checkIn), end_date: iso(checkOut)
+    }).then(function () {
+      window.ihome.flash(d.msgDone, false);
+      window.location.assign(d.nextUrl);
+    }, function (error) {
+      window.ihome.busy(submit, false);
+      window.ihome.showErrors(form, error);
+      if (error.status === 409) { checkIn = null; checkOut = null; loadBooked(); }
+    });
+  });
+
+  update();
+  loadBooked();
+})();

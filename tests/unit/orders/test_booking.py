@@ -1,0 +1,225 @@
+"""Booking rules of the service: server-side amount, dates, min/max nights, roles, overlap, lock, notice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, select
+
+from ihome.core import clock
+from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.houses.models import House
+from ihome.orders import booking
+from ihome.orders.models import Order, OrderEvent, OrderStatus
+from tests.factories.accounts import make_user
+from tests.factories.houses import make_house
+from tests.factories.orders import make_order
+
+S = OrderStatus
+
+
+def day(n: int):
+    return clock.today() + timedelta(days=n)
+
+
+def book(house, guest, start: int, end: int) -> Order:
+    return booking.create_order(user_id=guest.id, house_id=house.id, start_date=day(start), end_date=day(end))
+
+
+def test_booking_computes_nights_price_and_amount_and_logs_creation(app_ctx, texts, db):
+    house, guest = make_house(price=12345), make_user()
+    order = book(house, guest, 1, 4)
+    db.session.commit()
+    stored = db.session.get(Order, order.id)
+    assert (stored.days, stored.house_price, stored.amount, stored.status) == (3, 12345, 3 * 12345, S.WAIT_ACCEPT)
+    assert (stored.start_date, stored.end_date, stored.user_id) == (day(1), day(4), guest.id)
+    event = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)).one()
+    assert (event.from_status, event.to_status, event.actor) == (None, S.WAIT_ACCEPT, f"user:{guest.id}")
+
+
+def test_booking_today_is_allowed(app_ctx, texts, db):
+    order = book(make_house(), make_user(), 0, 1)
+    assert order.start_date == clock.today()
+
+
+def test_booking_bumps_the_house_booking_version(app_ctx, texts, db):
+    house = make_house()
+    book(house, make_user(), 1, 2)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(House, house.id).booking_version == 1
+
+
+def test_booking_texts_the_host_after_commit(app_ctx, texts, db):
+    host = make_user(verified=True)
+    house = make_house(owner=host, title="Sea View")
+    book(house, make_user(), 1, 3)
+    assert texts == []  # nothing before the commit
+    db.session.commit()
+    [message] = texts
+    assert message[0] == host.mobile
+    assert "Sea View" in message[1] and day(1).isoformat() in message[1]
+    assert "新预订" in message[1]  # texts go out in the marketplace's language
+
+
+def test_refused_booking_texts_nobody(app_ctx, texts, db):
+    house = make_house()
+    make_order(house=house, start=day(1), nights=2)
+    with pytest.raises(Conflict):
+        book(house, make_user(), 1, 2)
+    db.session.rollback()
+    assert texts == []
+
+
+def test_unknown_house_is_not_found(app_ctx, texts, db):
+    with pytest.raises(NotFound):
+        booking.create_order(user_id=make_user().id, house_id=999999, start_date=day(1), end_date=day(2))
+
+
+def test_own_house_is_forbidden(app_ctx, texts, db):
+    host = make_user(verified=True)
+    with pytest.raises(Forbidden):
+        book(make_house(owner=host), host, 1, 2)
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (-1, 2, "start_date"),  # check-in in the past
+    (2, 2, "end_date"),  # no night
+    (3, 2, "end_date"),  # check-out before check-in
+])
+def test_bad_dates_are_invalid_with_a_field_message(app_ctx, texts, db, start, end, field):
+    with pytest.raises(Invalid) as error:
+        book(make_house(), make_user(), start, end)
+    assert list(error.value.fields) == [field]
+
+
+@pytest.mark.parametrize(("min_days", "max_days", "nights", "ok"), [
+    (2, 0, 1, False), (2, 0, 2, True), (2, 0, 90, True),  # 0 = no upper limit
+    (1, 3, 3, True), (1, 3, 4, False),
+])
+def test_nights_must_be_within_min_and_max(app_ctx, texts, db, min_days, max_days, nights, ok):
+    house = make_house(min_days=min_days, max_days=max_days)
+    if ok:
+        assert book(house, make_user(), 1, 1 + nights).days == nights
+    else:
+        with pytest.raises(Invalid) as error:
+            book(house, make_user(), 1, 1 + nights)
+        assert "end_date" in error.value.fields
+
+
+@pytest.mark.parametrize("status", [S.WAIT_ACCEPT, S.WAIT_PAYMENT, S.PAID, S.WAIT_COMMENT, S.COMPLETE])
+@pytest.mark.parametrize(("start", "end"), [(3, 5), (1, 4), (4, 8), (2, 7), (4, 5)])
+def test_overlap_with_an_active_order_conflicts(app_ctx, texts, db, status, start, end):
+    house = make_house()
+    make_order(house=house, start=day(3), nights=3, status=status)  # nights 3, 4, 5
+    with pytest.raises(Conflict):
+        book(house, make_user(), start, end)
+
+
+@pytest.mark.parametrize(("start", "end"), [(1, 3), (6, 8)])
+def test_back_to_back_stays_do_not_conflict(app_ctx, texts, db, start, end):
+    house = make_house()
+    make_order(house=house, start=day(3), nights=3)
+    assert book(house, make_user(), start, end).id
+
+
+@pytest.mark.parametrize("status", [S.CANCELED, S.REJECTED])
+def test_cancelled_or_rejected_orders_free_their_nights(app_ctx, texts, db, status):
+    house = make_house()
+    make_order(house=house, start=day(1), nights=3, status=status)
+    assert book(house, make_user(), 1, 4).id
+
+
+def test_another_house_on_the_same_dates_is_fine(app_ctx, texts, db):
+    make_order(house=make_house(), start=day(1), nights=3)
+    assert book(make_house(), make_user(), 1, 4).id
+
+
+def test_the_house_lock_is_the_first_write_before_the_overlap_check(app_ctx, texts, db):
+    """SQLite's guarantee: the booking's first write takes the database write lock, then it checks."""
+    house, guest = make_house(), make_user()
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *_):
+        statements.append(" ".join(statement.split()).lower())
+
+    connection = db.session.connection()
+    event.listen(connection.engine, "before_cursor_execute", record)
+    try:
+        book(house, guest, 1, 2)
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", record)
+    writes = [i for i, sql in enumerate(statements) if sql.startswith(("update", "insert", "delete"))]
+    assert statements[writes[0]].startswith("update ih_house set booking_version")
+    overlap_check = next(i for i, sql in enumerate(statements) if sql.startswith("select exists"))
+    assert writes[0] < overlap_check < writes[1]
+
+
+def test_exclusion_constraint_refusal_is_a_conflict(app_ctx, texts, db, monkeypatch):
+    """PostgreSQL's backing: with the application's check skipped, the database still refuses (409).
+    On SQLite (no such constraint) the same request shows the check is what refuses it."""
+    house = make_house()
+    make_order(house=house, start=day(1), nights=3)
+    if db.engine.dialect.name == "postgresql":
+        monkeypatch.setattr(booking, "_overlaps", lambda **_: False)
+    with pytest.raises(Conflict):
+        book(house, make_user(), 2, 3)
+    db.session.rollback()
+    assert len(db.session.scalars(select(Order).where(Order.house_id == house.id)).all()) == 1
+
+
+def test_today_follows_the_marketplace_time_zone(app_ctx, texts, db):
+    # 17:00 UTC on Jan 1 is already Jan 2 in Shanghai: Jan 1 is in the past there.
+    with clock.frozen(datetime(2030, 1, 1, 17, 0, tzinfo=UTC)):
+        house = make_house()
+        with pytest.raises(Invalid):
+            booking.create_order(user_id=make_user().id, house_id=house.id,
+                                 start_date=datetime(2030, 1, 1).date(), end_date=datetime(2030, 1, 3).date())
+        assert booking.create_order(user_id=make_user().id, house_id=house.id,
+                                    start_date=datetime(2030, 1, 2).date(), end_date=datetime(2030, 1, 3).date())
+
+
+# ---- calendar ---------------------------------------------------------------------------------------------
+
+def test_calendar_lists_active_stays_in_the_window_only(app_ctx, texts, db):
+    house = make_house()
+    make_order(house=house, start=day(1), nights=2)
+    make_order(house=house, start=day(10), nights=3, status=S.PAID)
+    make_order(house=house, start=day(5), nights=2, status=S.CANCELED)
+    make_order(house=house, start=day(40), nights=2)
+    make_order(house=make_house(), start=day(3), nights=2)  # another house
+    assert booking.calendar(house_id=house.id, start=day(2), end=day(11)) == [
+        {"start_date": day(1).isoformat(), "end_date": day(3).isoformat()},
+        {"start_date": day(10).isoformat(), "end_date": day(13).isoformat()},
+    ]
+
+
+def test_calendar_defaults_to_today_and_180_days(app_ctx, texts, db):
+    house = make_house()
+    make_order(house=house, start=day(179), nights=1)
+    make_order(house=house, start=day(180), nights=2)
+    assert [s["start_date"] for s in booking.calendar(house_id=house.id)] == [day(179).isoformat()]
+
+
+def test_calendar_sees_a_new_booking_at_once(app_ctx, texts, db):
+    house = make_house()
+    assert booking.calendar(house_id=house.id) == []  # cached now
+    book(house, make_user(), 1, 2)
+    db.session.commit()
+    assert len(booking.calendar(house_id=house.id)) == 1
+
+
+@pytest.mark.parametrize(("start", "end"), [(5, 5), (5, 4), (0, 367)])
+def test_calendar_refuses_bad_windows(app_ctx, texts, db, start, end):
+    with pytest.raises(Invalid):
+        booking.calendar(house_id=make_house().id, start=day(start), end=day(end))
+
+
+def test_calendar_allows_366_days(app_ctx, texts, db):
+    assert booking.calendar(house_id=make_house().id, start=day(0), end=day(366)) == []
+
+
+def test_calendar_of_an_unknown_house_is_not_found(app_ctx, texts, db):
+    with pytest.raises(NotFound):
+        booking.calendar(house_id=999999)
