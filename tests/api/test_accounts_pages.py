@@ -89,6 +89,8 @@ def test_dev_outbox_is_absent_in_production(app, redis_server, tmp_path):
         "IHOME_ENV": "production", "SECRET_KEY": "x" * 40, "SMS_BACKEND": "ronglian",
         "PAYMENT_BACKEND": "alipay", "CAPTCHA_TEST_CODE": None,
         "RONGLIAN_ACCOUNT_SID": "sid", "RONGLIAN_AUTH_TOKEN": "token", "RONGLIAN_APP_ID": "app",
+        "ALIPAY_PRIVATE_KEY_FILE": str(tmp_path / "app.pem"), "ALIPAY_PUBLIC_KEY_FILE": str(tmp_path / "ali.pem"),
+        "ALIPAY_GATEWAY": "https://openapi.alipay.com/gateway.do",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "REDIS_URL": redis_url(redis_server, 9),
         "INSTANCE_PATH": str(tmp_path),
     })
@@ -96,3 +98,4 @@ def test_dev_outbox_is_absent_in_production(app, redis_server, tmp_path):
     client = production.test_client()
     assert client.get("/dev/outbox").status_code == 404
     assert client.get("/dev/outbox.json").status_code == 404
+    assert client.get("/dev/alipay/refunds.json").status_code == 404  # nor the payment simulator
