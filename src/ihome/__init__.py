@@ -29,6 +29,7 @@ def create_app(config: dict[str, Any] | None = None) -> APIFlask:
         spec_path="/openapi.json",
     )
     app.config.update(settings)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON bodies
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_logging(app)
     register_proxy(app)
