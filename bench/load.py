@@ -1,12 +1,19 @@
-"""A bounded HTTP load generator: N requests over C keep-alive connections, to 127.0.0.1 only.
+"""Load generators, to 127.0.0.1 only: a bounded Python one and ``wrk``.
 
-Each worker thread owns one ``http.client`` connection and takes the next URL from a shared
-iterator until N requests are done; every latency is kept, so p50/p99 are exact.
+``run``: each worker thread owns one ``http.client`` connection and takes the next URL from a
+shared iterator until N requests are done; every latency is kept, so p50/p99 are exact. It can
+send a different URL each time (uncached searches), but it is Python: on a small machine it takes
+CPU from the server, so it measures latency, not throughput.
+``run_wrk``: ``wrk`` (C, one thread) hammering one URL for a few seconds; p50/p99 from its
+``--latency`` distribution. For the throughput of cached reads.
 """
 
 from __future__ import annotations
 
 import http.client
+import re
+import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -23,6 +30,8 @@ class Result:
     seconds: float
     latencies: list[float]
     errors: int
+    client: str = "python"
+    percentiles: dict[float, float] | None = None  # ms, when the client reports them (wrk)
 
     @property
     def throughput(self) -> float:
@@ -30,6 +39,8 @@ class Result:
 
     def percentile(self, fraction: float) -> float:
         """Latency in ms at ``fraction`` (nearest rank)."""
+        if self.percentiles is not None:
+            return self.percentiles.get(fraction, 0.0)
         if not self.latencies:
             return 0.0
         ordered = sorted(self.latencies)
@@ -86,11 +97,49 @@ def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrenc
     return Result(name, requests, concurrency, time.perf_counter() - started, latencies, errors[0])
 
 
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _wrk_ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(number) * WRK_UNITS[unit]
+
+
+def parse_wrk(name: str, output: str, connections: int) -> Result:
+    """A ``Result`` from ``wrk --latency`` output."""
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)", output)
+    if done is None:
+        raise RuntimeError(f"wrk printed no totals:\n{output}")
+    requests, seconds = int(done.group(1)), _wrk_ms(done.group(2) + done.group(3)) / 1000
+    percentiles = {int(p) / 100: _wrk_ms(v) for p, v in re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M)}
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return Result(name, requests, connections, seconds, [], errors, client="wrk", percentiles=percentiles)
+
+
+def run_wrk(name: str, port: int, path: str, *, seconds: int, connections: int, host: str = "127.0.0.1") -> Result:
+    """``wrk`` on one URL for ``seconds`` with ``connections`` keep-alive connections (one thread)."""
+    if host not in {"127.0.0.1", "localhost"}:
+        raise ValueError("the benchmark only talks to this machine")
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
+    output = subprocess.run(
+        [wrk, "--threads", "1", "--connections", str(connections), "--duration", f"{seconds}s", "--latency",
+         "--header", "Accept: application/json", f"http://{host}:{port}{path}"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return parse_wrk(name, output, connections)
+
+
 def table(results: list[Result]) -> str:
     """The results as a fixed-width text table."""
-    header = f"{'scenario':<38} {'requests':>8} {'conc':>4} {'errors':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}"
+    header = (f"{'scenario':<38} {'client':>6} {'requests':>8} {'conc':>4} {'errors':>6} {'req/s':>9} "
+              f"{'p50 ms':>8} {'p99 ms':>8}")
     lines = [header, "-" * len(header)]
     for r in results:
-        lines.append(f"{r.name:<38} {r.requests:>8} {r.concurrency:>4} {r.errors:>6} {r.throughput:>9.0f} "
-                     f"{r.percentile(0.50):>8.1f} {r.percentile(0.99):>8.1f}")
+        lines.append(f"{r.name:<38} {r.client:>6} {r.requests:>8} {r.concurrency:>4} {r.errors:>6} "
+                     f"{r.throughput:>9.0f} {r.percentile(0.50):>8.1f} {r.percentile(0.99):>8.1f}")
     return "\n".join(lines)

@@ -1,16 +1,25 @@
 """``make bench``: bulk data, the real server, and search/detail/home measured through HTTP.
 
 For each database (SQLite, and PostgreSQL when its binaries are installed): a fresh database gets
-BENCH_HOUSES houses (default 100,000) and BENCH_ORDERS orders (default 1,000,000); ``ihome serve``
-(gunicorn 2 workers x 4 threads, its own embedded Redis, no Celery) answers a bounded load
-generator on 127.0.0.1; the table goes to bench/results/<date>-<db>.txt and to stdout.
+BENCH_HOUSES houses (default 100,000) and BENCH_ORDERS orders (default 1,000,000); ``ihome serve
+--no-access-log`` (gunicorn 4 workers x 2 threads, its own embedded Redis, no Celery) answers on
+127.0.0.1; the table goes to bench/results/<date>-<db>.txt and to stdout.
+
+Two clients, for two questions. Latency of uncached reads: the Python client (bench/load.py) sends
+a different search each time (every one misses the cache) with BENCH_CONCURRENCY requests in
+flight, 2 by default: one per core, so the figure is the server's latency, not a queue's. The
+saturated case (8 in flight) is reported too. Throughput of cached reads: wrk (C, one thread,
+installed by bench/deps.sh when missing) on one URL; without wrk the Python client stands in and
+the table says so.
 
     python -m bench.run                        # both databases, full scale
     BENCH_HOUSES=10000 BENCH_ORDERS=100000 BENCH_DBS=sqlite python -m bench.run
 
 Settings (environment): BENCH_HOUSES, BENCH_ORDERS, BENCH_DBS (comma list: sqlite,postgresql),
-BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CACHED_REQUESTS (default 3000),
-BENCH_CONCURRENCY (default 8), BENCH_LABEL (added to the result file's name).
+BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CONCURRENCY (uncached, default 2),
+BENCH_SECONDS (each wrk run, default 3), BENCH_RUNS (wrk runs per scenario, the median is shown,
+default 3), BENCH_CONNECTIONS (wrk, default 8), BENCH_WORKERS and
+BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name).
 Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on PostgreSQL; cached
 reads >= 2,000 requests/s.
 """
@@ -35,7 +44,7 @@ from tests.support.live import free_port
 from tests.support.postgres import PostgresCluster, pg_bin
 
 from bench.generate import generate
-from bench.load import Result, run, table
+from bench.load import Result, run, run_wrk, table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SORTS = ("new", "booking", "price-inc", "price-des")
@@ -47,16 +56,16 @@ def setting(name: str, default: int) -> int:
 
 
 class Server:
-    """``ihome serve --no-celery`` on a free port; its log goes to the instance folder."""
+    """``ihome serve --no-celery --no-access-log`` on a free port; its log goes to the instance folder."""
 
-    def __init__(self, instance: Path, database_url: str, workers: int = 2, threads: int = 4):
+    def __init__(self, instance: Path, database_url: str, workers: int = 4, threads: int = 2):
         self.port = free_port()
         self.instance = instance
         self.env = {**os.environ, "IHOME_ENV": "testing", "IHOME_INSTANCE_PATH": str(instance),
                     "IHOME_DATABASE_URL": database_url, "IHOME_LOG_LEVEL": "WARNING"}
         self.env.pop("IHOME_REDIS_URL", None)  # its own embedded Redis
         self.command = [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port), "--workers",
-                        str(workers), "--threads", str(threads), "--no-celery"]
+                        str(workers), "--threads", str(threads), "--no-celery", "--no-access-log"]
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
@@ -97,32 +106,55 @@ def unique_searches(rng: random.Random, sort: str, count: int, houses: int) -> l
     return sorted(seen, key=lambda _: rng.random())
 
 
-def measure(port: int, houses: int) -> list[Result]:
-    """Every scenario, uncached then cached."""
+def have_wrk() -> bool:
+    """wrk is installed, or bench/deps.sh could install it."""
+    if shutil.which("wrk") is None:
+        subprocess.run(["sh", str(Path(__file__).resolve().parent / "deps.sh")], check=False)
+    return shutil.which("wrk") is not None
+
+
+def measure(port: int, houses: int, wrk: bool) -> tuple[list[Result], list[str]]:
+    """Every scenario: uncached latency (Python client), then cached throughput (wrk); and the
+    throughput of each wrk run, slowest first."""
     rng = random.Random(11)
     uncached = setting("BENCH_REQUESTS", 400)
-    cached = setting("BENCH_CACHED_REQUESTS", 3000)
-    concurrency = setting("BENCH_CONCURRENCY", 8)
-    results = []
+    concurrency = setting("BENCH_CONCURRENCY", 2)
+    seconds = setting("BENCH_SECONDS", 3)
+    connections = setting("BENCH_CONNECTIONS", 8)
+    results: list[Result] = []
+    spreads: list[str] = []
 
-    def once(name: str, paths, requests: int) -> None:
-        result = run(name, port, paths, requests=requests, concurrency=concurrency)
-        print(f"  {name:<38} {result.throughput:7.0f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
+    def show(result: Result) -> None:
+        print(f"  {result.name:<38} {result.throughput:7.0f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
               f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors}", flush=True)
         results.append(result)
+
+    def once(name: str, paths, requests: int, in_flight: int = concurrency) -> None:
+        show(run(name, port, paths, requests=requests, concurrency=in_flight))
+
+    def hammer(name: str, path: str) -> None:
+        if wrk:
+            # other processes on a small machine come and go: the median of a few runs, spread kept
+            runs = sorted((run_wrk(name, port, path, seconds=seconds, connections=connections)
+                           for _ in range(setting("BENCH_RUNS", 3))), key=lambda r: r.throughput)
+            spreads.append(f"{name}: " + ", ".join(f"{r.throughput:.0f}" for r in runs) + " req/s")
+            show(runs[len(runs) // 2])
+        else:  # the Python client for as many requests as wrk would send at ~1,000 req/s
+            once(name, itertools.repeat(path), seconds * 1000, connections)
 
     run("warm-up", port, itertools.cycle(["/api/v1.0/areas", "/healthz"]), requests=200, concurrency=concurrency)
     for sort in SORTS:
         once(f"search aid+dates sk={sort} uncached", iter(unique_searches(rng, sort, uncached, houses)), uncached)
-    hot = unique_searches(rng, "new", 1, houses)[0]
-    run("warm", port, [hot], requests=1, concurrency=1)
-    once("search aid+dates cached", itertools.repeat(hot), cached)
+    once("search sk=new uncached, 8 in flight", iter(unique_searches(rng, "new", uncached, houses)), uncached, 8)
     details = [f"/api/v1.0/houses/{n}" for n in rng.sample(range(1, houses + 1), min(uncached, houses))]
     once("detail uncached", iter(details), len(details))
-    once("detail cached", itertools.repeat(details[0]), cached)
-    once("home list /houses/index cached", itertools.repeat("/api/v1.0/houses/index"), cached)
-    once("home page / (HTML)", itertools.repeat("/"), cached // 3)
-    return results
+    hot = unique_searches(rng, "new", 1, houses)[0]
+    run("warm", port, [hot, details[0], "/api/v1.0/houses/index", "/"], requests=4, concurrency=1)
+    hammer("search aid+dates cached", hot)
+    hammer("detail cached", details[0])
+    hammer("home list /houses/index cached", "/api/v1.0/houses/index")
+    hammer("home page / (HTML)", "/")
+    return results, spreads
 
 
 def bench_database(kind: str, houses: int, orders: int) -> str:
@@ -149,10 +181,13 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         with app.app_context():
             db.engine.dispose()  # the server gets the database to itself
         print(f"[{kind}] measuring through ihome serve", flush=True)
-        with Server(instance, url) as server:
+        workers, threads = setting("BENCH_WORKERS", 4), setting("BENCH_THREADS", 2)
+        wrk = have_wrk()
+        with Server(instance, url, workers, threads) as server:
             load = os.getloadavg()[0]
-            results = measure(server.port, houses)
-        return report(kind, houses, orders, timings, results, load)
+            results, spreads = measure(server.port, houses, wrk)
+            load_after = os.getloadavg()[0]
+        return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -160,20 +195,24 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
 
 
 def report(kind: str, houses: int, orders: int, timings: dict[str, float], results: list[Result],
-           load: float) -> str:
+           load: tuple[float, float], server: tuple[int, int], spreads: list[str]) -> str:
     lines = [
         f"iHome benchmark — {kind} — {date.today()}",
         f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
-        f"load average {load:.1f} when the measurement started (other processes compete for the CPUs)",
+        f"load average {load[0]:.1f} when the measurement started, {load[1]:.1f} when it ended "
+        "(above ~0.5, other processes compete for the CPUs)",
         f"data: {houses:,} houses, {orders:,} orders; generated in "
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()),
-        "server: ihome serve (gunicorn 2 workers x 4 threads, embedded Redis, no Celery); "
-        "client: Python threads on the same machine",
+        f"server: ihome serve --no-access-log (gunicorn {server[0]} workers x {server[1]} threads, embedded "
+        "Redis, no Celery); clients on the same machine: python = bench/load.py threads, a new URL per "
+        "request (uncached); wrk = one URL, one thread (cached)",
         "targets: uncached search with dates p99 <= 50 ms (PostgreSQL); cached reads >= 2,000 req/s",
         "",
         table(results),
         "",
     ]
+    if spreads:
+        lines += ["wrk rows show the median of these runs:", *(f"  {line}" for line in spreads), ""]
     return "\n".join(lines)
 
 

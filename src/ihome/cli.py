@@ -69,7 +69,8 @@ def demo_command(houses: int) -> None:
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes")
 @click.option("--threads", default=4, show_default=True, type=int, help="threads per worker")
 @click.option("--no-celery", is_flag=True, help="do not start the Celery worker and beat")
-def serve_command(host: str, port: int, workers: int, threads: int, no_celery: bool) -> None:
+@click.option("--no-access-log", is_flag=True, help="do not log every request (gunicorn's access log)")
+def serve_command(host: str, port: int, workers: int, threads: int, no_celery: bool, no_access_log: bool) -> None:
     """Run the whole system: Redis (embedded if IHOME_REDIS_URL is unset), migrations, gunicorn, Celery."""
     from ihome import runtime
 
@@ -91,7 +92,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, no_celery: b
             added = prepare_database()
             if any(added.values()):
                 log.info("seeded %s", added)
-        supervisor.start("gunicorn", runtime.gunicorn_command(host, port, workers, threads))
+        supervisor.start("gunicorn", runtime.gunicorn_command(host, port, workers, threads,
+                                                                  access_log=not no_access_log))
         if not no_celery:
             supervisor.start("celery worker", runtime.celery_worker_command())
             supervisor.start("celery beat", runtime.celery_beat_command(instance))

@@ -48,11 +48,13 @@ class House(TimestampMixin, Base):
         CheckConstraint("max_days = 0 OR max_days >= min_days", name="max_days_range"),
         # search: by district, newest / most booked / by price
         Index("ix_house_area_created", "area_id", "create_time"),
-        Index("ix_house_area_orders", "area_id", "order_count"),
+        Index("ix_house_area_orders", "area_id", "order_count", "id"),  # id: ties (0002)
         Index("ix_house_area_price", "area_id", "price"),
         Index("ix_house_created", "create_time"),
-        Index("ix_house_orders", "order_count"),
+        Index("ix_house_orders", "order_count", "id"),
         Index("ix_house_price", "price"),
+        # search's count: district and stay length answered from the index alone (0002)
+        Index("ix_house_area_stay", "area_id", "min_days", "max_days", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

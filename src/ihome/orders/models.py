@@ -51,6 +51,13 @@ class Order(TimestampMixin, Base):
             using="gist",
             where=text(f"status IN ({_ACTIVE_SQL})"),
         ).ddl_if(dialect="postgresql"),
+        # search: the active orders overlapping a date window, read from the index alone (0002)
+        Index("ix_order_active_stay", func.daterange(text("start_date"), text("end_date"), text("'[)'")),
+              postgresql_using="gist", postgresql_include=["house_id", "start_date", "end_date"],
+              postgresql_where=text(f"status IN ({_ACTIVE_SQL})")).ddl_if(dialect="postgresql"),
+        # search's per-house probe: only that house's active orders still running at check-in (0002)
+        Index("ix_order_active_house_end", "house_id", "end_date", "start_date",
+              sqlite_where=text(f"status IN ({_ACTIVE_SQL})"), postgresql_where=text(f"status IN ({_ACTIVE_SQL})")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
