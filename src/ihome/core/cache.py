@@ -29,9 +29,26 @@ BUMPS = "ihome.cache_bumps"
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
-def _generations(client: redis.Redis, names: list[str]) -> list[str]:
-    values: list[Any] = client.mget([GEN_PREFIX + n for n in names]) if names else []  # type: ignore[assignment]
-    return [(v.decode() if isinstance(v, bytes) else str(v)) if v is not None else "0" for v in values]
+# One round trip per read: the generations, the versioned key, and the value under it.
+# KEYS: the generation counters; ARGV[1]: the base key; ARGV[2..]: the generation names.
+# (A single-node or Sentinel Redis; on Redis Cluster the keys would need one hash slot.)
+READ_SCRIPT = """
+local key = ARGV[1]
+for i, counter in ipairs(KEYS) do
+  key = key .. '|' .. ARGV[i + 1] .. '=' .. (redis.call('GET', counter) or '0')
+end
+return {key, redis.call('GET', key)}
+"""
+
+
+def _read(key: str, names: list[str]) -> tuple[str, bytes | None]:
+    """(the versioned key, its cached value or None), in one Redis round trip."""
+    script = current_app.extensions.get("ihome.cache_read")
+    if script is None:
+        script = current_app.extensions["ihome.cache_read"] = get_redis().register_script(READ_SCRIPT)
+    result = script(keys=[GEN_PREFIX + n for n in names], args=[PREFIX + key, *names])
+    full_key = result[0].decode() if isinstance(result[0], bytes) else result[0]
+    return full_key, (result[1] if len(result) > 1 else None)
 
 
 def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = (), ttl: int | None = None) -> T:
@@ -42,18 +59,15 @@ def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = ()
     names = list(generations)
     ttl = ttl or current_app.config["CACHE_TTL"]
     try:
-        client = get_redis()
-        versions = _generations(client, names)
-        full_key = PREFIX + key + "".join(f"|{n}={v}" for n, v in zip(names, versions, strict=True))
-        raw = client.get(full_key)
+        full_key, raw = _read(key, names)
         if raw is not None:
-            return json.loads(raw)  # type: ignore[arg-type]
+            return json.loads(raw)
     except REDIS_DOWN as exc:
         log.warning("cache unavailable, reading %s uncached: %s", key, exc)
         return loader()
     value = loader()
     try:
-        client.set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
+        get_redis().set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
     except REDIS_DOWN as exc:
         log.warning("cache unavailable, not storing %s: %s", key, exc)
     return value
