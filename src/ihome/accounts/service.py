@@ -31,6 +31,7 @@ from ihome.core.errors import (
 )
 from ihome.core.images import Variant, process_image
 from ihome.extensions import db
+from ihome.houses.cache import user_profile_changed
 from ihome.integrations.storage import get_storage, media_url
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def rename(*, user_id: int, name: str) -> User:
             user.name = name
     except IntegrityError:
         raise _field_error(AlreadyExists, "name", _("This name is taken, please choose another")) from None
+    user_profile_changed(db.session)  # house pages show hosts' and reviewers' names
     return user
 
 
@@ -163,6 +165,7 @@ def set_avatar(*, user_id: int, data: bytes) -> str:
     key = get_storage().save(thumbnail.data, prefix="avatars", extension=thumbnail.extension,
                              content_type=thumbnail.content_type)
     user.avatar_key = key
+    user_profile_changed(db.session)  # house pages show hosts' avatars
     return media_url(key) or ""
 
 

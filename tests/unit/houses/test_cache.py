@@ -183,3 +183,21 @@ def test_reads_work_uncached_when_redis_is_down(app, dead_redis_app):
     assert [h["house_id"] for h in api.get("/houses/index").expect(200).data] == [house_id]
     assert api.get(f"/houses?aid=2&sd={sd}&ed={sd + timedelta(days=1)}").expect(200).data["total_page"] == 1
     assert api.get("/areas").expect(200).data
+
+
+def test_a_host_renaming_themself_shows_at_once(app, host_api, listed):
+    house_id, sd, ed = listed
+    _warm(host_api, house_id, sd, ed)
+    host_api.put("/user/name", json={"name": "Renamed host"}).expect(200)
+    assert host_api.get(f"/houses/{house_id}").data["house"]["user_name"] == "Renamed host"
+
+
+def test_a_host_changing_their_avatar_shows_at_once(app, host_api, listed):
+    house_id, sd, ed = listed
+    _warm(host_api, house_id, sd, ed)
+    before = host_api.get(f"/houses/{house_id}").data["house"]["user_avatar"]
+    avatar = host_api.post("/user/avatar", data={"avatar": (io.BytesIO(image_bytes("PNG")), "me.png")},
+                           content_type="multipart/form-data").expect(200).data["avatar_url"]
+    shown = host_api.get(f"/houses/{house_id}").data["house"]
+    assert shown["user_avatar"] == avatar != before
+    assert [h["user_avatar"] for h in host_api.get(f"/houses?aid=2&sd={sd}&ed={ed}").data["houses"]] == [avatar]
