@@ -9,8 +9,9 @@ announced that did not happen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Celery, Task
 from flask import Flask, current_app, has_app_context
@@ -18,9 +19,11 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ihome.core.redis_client import celery_url
+from ihome.extensions import db
 
 log = logging.getLogger(__name__)
 PENDING = "ihome.pending_tasks"
+T = TypeVar("T")
 
 # Every periodic job, by task name: (config key of its interval in seconds, or a fixed interval).
 BEAT_SCHEDULE: dict[str, str | int] = {
@@ -72,6 +75,25 @@ def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
         seconds = app.config.get(interval, 60) if isinstance(interval, str) else interval
         schedule[name] = {"task": name, "schedule": timedelta(seconds=int(seconds))}
     return schedule
+
+
+def one_transaction_each(ids: Iterable[T], work: Callable[[T], object], *, what: str) -> int:
+    """Run ``work(id)`` for each id in a transaction of its own; returns how many returned a true value.
+
+    A periodic job's way to go through a batch: one bad item rolls back alone and is logged (the
+    next run retries it), and no transaction stays open across slow calls to an outside service.
+    """
+    db.session.rollback()  # end the caller's read: each item's write is its own short transaction
+    done = 0
+    for item in ids:
+        try:
+            if work(item):
+                done += 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("%s failed for %s", what, item)
+    return done
 
 
 def send_after_commit(session: Any, task: Task, *args: Any, **kwargs: Any) -> None:

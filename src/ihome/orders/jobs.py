@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, func, literal, select
 
 from ihome.core import clock
 from ihome.core.db import UTCDateTime
+from ihome.core.tasks import one_transaction_each
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.orders.models import Order, OrderEvent, OrderStatus
@@ -63,20 +64,16 @@ def _run(action: str, source: OrderStatus, condition: ColumnElement[bool],
     ids = db.session.scalars(
         select(Order.id).where(Order.status == source.value, condition).order_by(Order.id)
     ).all()
-    db.session.rollback()  # end the read, so each order's write is its own short transaction
-    applied = 0
-    for order_id in ids:
-        try:
-            if apply_transition(order_id=order_id, action=action, actor=f"system:{action}", extra_where=condition):
-                if on_applied is not None:
-                    order = db.session.get(Order, order_id)
-                    if order is not None:
-                        on_applied(order)
-                applied += 1
-            db.session.commit()
-        except Exception:  # one bad order must not stop the others; the next run retries it
-            db.session.rollback()
-            log.exception("%s failed for order %s", action, order_id)
+
+    def apply(order_id: int) -> bool:
+        if not apply_transition(order_id=order_id, action=action, actor=f"system:{action}", extra_where=condition):
+            return False
+        order = db.session.get(Order, order_id) if on_applied is not None else None
+        if on_applied is not None and order is not None:
+            on_applied(order)
+        return True
+
+    applied = one_transaction_each(ids, apply, what=action)
     if applied:
         log.info("%s: %d order(s)", action, applied)
     return applied
