@@ -11,6 +11,7 @@ from ihome.core.tasks import one_transaction_each
 from ihome.extensions import db
 from ihome.payments import service
 
+
 @shared_task(name="ihome.payments.refund_payment")
 def refund_payment(refund_id: int) -> str:
     """Send one refund to Alipay (queued after the refund row commits)."""
