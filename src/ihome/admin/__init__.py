@@ -1,1 +1,0 @@
-"""Administration: statistics of the business."""

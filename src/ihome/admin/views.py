@@ -1,9 +1,0 @@
-"""The admin pages."""
-
-from flask import Blueprint, Flask
-
-bp = Blueprint("admin_pages", __name__)
-
-
-def register(app: Flask) -> None:
-    app.register_blueprint(bp)
