@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.http_stub import serving
 
 SID, TOKEN, APP_ID = "8aaf0708a1b2c3d4e5f6", "5c3f2a1b0d9e8f7a6b5c4d3e2f1a0b9c", "8a216da8aabbccdd"
 
@@ -23,13 +24,17 @@ class FakeRonglian:
     requests: list[dict] = field(default_factory=list)
     url: str = ""
 
-    def handle(self, handler: BaseHTTPRequestHandler) -> tuple[int, dict | str]:
-        parts = urlsplit(handler.path)
-        body = json.loads(handler.rfile.read(int(handler.headers["Content-Length"])))
-        self.requests.append({"path": parts.path, "query": parse_qs(parts.query), "headers": dict(handler.headers),
+    def handle(self, path: str, headers: Any, raw: bytes) -> tuple[int, dict | str, dict[str, str]]:
+        status, answer = self._answer(path, headers, raw)
+        return status, answer, {}
+
+    def _answer(self, path: str, headers: Any, raw: bytes) -> tuple[int, dict | str]:
+        parts = urlsplit(path)
+        body = json.loads(raw)
+        self.requests.append({"path": parts.path, "query": parse_qs(parts.query), "headers": dict(headers),
                               "body": body})
         expected_path = f"/2013-12-26/Accounts/{SID}/SMS/TemplateSMS"
-        auth = base64.b64decode(handler.headers.get("Authorization", "")).decode()
+        auth = base64.b64decode(headers.get("Authorization", "")).decode()
         sid, _, timestamp = auth.partition(":")
         sig = hashlib.md5((SID + TOKEN + timestamp).encode(), usedforsecurity=False).hexdigest().upper()
         if parts.path != expected_path or sid != SID:
@@ -45,27 +50,6 @@ class FakeRonglian:
 @contextmanager
 def running(fake: FakeRonglian) -> Iterator[FakeRonglian]:
     """Serve ``fake`` on 127.0.0.1 for the duration of the block."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's naming
-            status, answer = fake.handle(self)
-            data = (answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with serving(fake.handle) as url:
+        fake.url = url
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

@@ -8,11 +8,9 @@ import hmac
 import io
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -20,6 +18,7 @@ from ihome.core.errors import ProviderFailed
 from ihome.integrations.qiniu_storage import QiniuStorage
 from ihome.integrations.storage import build_storage
 from tests.support.accounts_fixtures import png_bytes
+from tests.support.http_stub import serving
 
 ACCESS, SECRET, BUCKET, DOMAIN = "test-access-key", "test-secret-key", "ihome-test", "https://img.example.com"
 
@@ -64,33 +63,18 @@ def parse_form(headers, body: bytes) -> dict[str, tuple[bytes, str | None]]:
 def stand_in() -> Iterator[tuple[StandIn, str]]:
     fake = StandIn()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            if self.path.startswith("/delete/"):
-                entry = base64.urlsafe_b64decode(self.path.split("/")[2]).decode()
-                fake.deleted.append(entry)
-                exists = entry.split(":", 1)[1] in fake.objects
-                status, answer = (200, {}) if exists else (612, {"error": "no such file or directory"})
-            else:
-                status, answer = fake.upload(parse_form(self.headers, body))
-            data = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("X-Reqid", "standin-reqid")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def respond(path: str, headers, body: bytes):
+        if path.startswith("/delete/"):
+            entry = base64.urlsafe_b64decode(path.split("/")[2]).decode()
+            fake.deleted.append(entry)
+            exists = entry.split(":", 1)[1] in fake.objects
+            status, answer = (200, {}) if exists else (612, {"error": "no such file or directory"})
+        else:
+            status, answer = fake.upload(parse_form(headers, body))
+        return status, answer, {"X-Reqid": "standin-reqid"}
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield fake, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serving(respond) as url:
+        yield fake, url
 
 
 def storage(host: str, secret: str = SECRET) -> QiniuStorage:
