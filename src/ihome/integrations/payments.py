@@ -20,7 +20,9 @@ from typing import Any, Protocol
 
 from alipay import AliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
-from flask import Flask, current_app
+from flask import Flask
+
+from ihome.integrations import per_app
 
 log = logging.getLogger(__name__)
 ALIPAY_GATEWAY = "https://openapi.alipay.com/gateway.do"
@@ -147,11 +149,7 @@ class AlipayGateway:
 
 def get_payment_gateway() -> PaymentGateway:
     """The gateway of the current app (built once per app)."""
-    gateway = current_app.extensions.get("ihome.payments")
-    if gateway is None:
-        gateway = build_payment_gateway(current_app)
-        current_app.extensions["ihome.payments"] = gateway
-    return gateway
+    return per_app("ihome.payments", build_payment_gateway)
 
 
 def build_payment_gateway(app: Flask) -> PaymentGateway:

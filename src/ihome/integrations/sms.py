@@ -11,9 +11,10 @@ import logging
 from datetime import UTC, datetime
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask
 
 from ihome.core.redis_client import get_redis
+from ihome.integrations import per_app
 
 log = logging.getLogger(__name__)
 OUTBOX_KEY = "ihome:sms:outbox"
@@ -61,11 +62,7 @@ def outbox() -> list[dict]:
 
 def get_sms_backend() -> SmsBackend:
     """The SMS backend of the current app (created once per app)."""
-    backend = current_app.extensions.get("ihome.sms")
-    if backend is None:
-        backend = build_sms_backend(current_app)
-        current_app.extensions["ihome.sms"] = backend
-    return backend
+    return per_app("ihome.sms", build_sms_backend)
 
 
 def build_sms_backend(app: Flask) -> SmsBackend:

@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask
+
+from ihome.integrations import per_app
 
 KEY_PATTERN = re.compile(r"^[a-z0-9_-]+/[0-9a-f]{64}\.[a-z0-9]{2,5}$")
 
@@ -77,11 +79,7 @@ class LocalStorage:
 
 def get_storage() -> Storage:
     """The storage backend of the current app (created once per app)."""
-    storage = current_app.extensions.get("ihome.storage")
-    if storage is None:
-        storage = build_storage(current_app)
-        current_app.extensions["ihome.storage"] = storage
-    return storage
+    return per_app("ihome.storage", build_storage)
 
 
 def build_storage(app: Flask) -> Storage:
