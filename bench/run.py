@@ -31,16 +31,13 @@ import os
 import platform
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.support.live import free_port
+from tests.support.live import LiveServer, free_port
 from tests.support.postgres import PostgresCluster, pg_bin
 
 from bench.generate import generate
@@ -55,42 +52,11 @@ def setting(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-class Server:
-    """``ihome serve --no-celery --no-access-log`` on a free port; its log goes to the instance folder."""
-
-    def __init__(self, instance: Path, database_url: str, workers: int = 4, threads: int = 2):
-        self.port = free_port()
-        self.instance = instance
-        self.env = {**os.environ, "IHOME_ENV": "testing", "IHOME_INSTANCE_PATH": str(instance),
-                    "IHOME_DATABASE_URL": database_url, "IHOME_LOG_LEVEL": "WARNING"}
-        self.env.pop("IHOME_REDIS_URL", None)  # its own embedded Redis
-        self.command = [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port), "--workers",
-                        str(workers), "--threads", str(threads), "--no-celery", "--no-access-log"]
-        self.process: subprocess.Popen | None = None
-
-    def __enter__(self) -> Server:
-        log = open(self.instance / "serve.log", "wb")  # noqa: SIM115 - kept for the child's lifetime
-        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ihome serve exited; see {self.instance / 'serve.log'}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2):  # noqa: S310
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("ihome serve did not become ready in 60 s")
-
-    def __exit__(self, *_exc) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+def server(instance: Path, database_url: str, workers: int, threads: int) -> LiveServer:
+    """``ihome serve`` for measuring: its own embedded Redis, no Celery, no access log."""
+    return LiveServer(instance=instance, database_url=database_url, redis_url=None, workers=workers,
+                      extra_env={"IHOME_LOG_LEVEL": "WARNING"},
+                      serve_args=("--threads", str(threads), "--no-celery", "--no-access-log"))
 
 
 def unique_searches(rng: random.Random, sort: str, count: int, houses: int) -> list[str]:
@@ -183,9 +149,9 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         print(f"[{kind}] measuring through ihome serve", flush=True)
         workers, threads = setting("BENCH_WORKERS", 4), setting("BENCH_THREADS", 2)
         wrk = have_wrk()
-        with Server(instance, url, workers, threads) as server:
+        with server(instance, url, workers, threads).start(timeout=60) as running:
             load = os.getloadavg()[0]
-            results, spreads = measure(server.port, houses, wrk)
+            results, spreads = measure(running.port, houses, wrk)
             load_after = os.getloadavg()[0]
         return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads)
     finally:

@@ -101,11 +101,14 @@ def gunicorn_command(host: str, port: int, workers: int, threads: int = 4, acces
     """gunicorn with several workers and threads: one slow request never blocks the next.
 
     ``access_log=False`` drops the per-request log line (the benchmark: it costs CPU per request).
+    ``--reuse-port`` gives each worker its own listening socket, so the kernel spreads connections
+    across workers; with one shared socket the first worker to wake could accept a whole burst of
+    keep-alive connections and serve them on one core (seen as throughput halving between runs).
     """
     return [
         sys.executable, "-m", "gunicorn", "ihome.wsgi:app",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-        "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10",
+        "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "10", "--reuse-port",
         "--no-control-socket", *(["--access-logfile", "-"] if access_log else []), "--log-level", "warning",
     ]
 

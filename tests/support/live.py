@@ -21,8 +21,9 @@ def free_port() -> int:
 class LiveServer:
     """Runs ``ihome serve`` on a free port against the given database and Redis."""
 
-    def __init__(self, *, instance: Path, database_url: str, redis_url: str, workers: int = 2,
-                 extra_env: dict[str, str] | None = None):
+    def __init__(self, *, instance: Path, database_url: str, redis_url: str | None, workers: int = 2,
+                 extra_env: dict[str, str] | None = None, serve_args: tuple[str, ...] = ()):
+        """``redis_url`` None: ``ihome serve`` starts its own embedded Redis."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.instance = instance
@@ -31,22 +32,30 @@ class LiveServer:
             "IHOME_ENV": "testing",
             "IHOME_INSTANCE_PATH": str(instance),
             "IHOME_DATABASE_URL": database_url,
-            "IHOME_REDIS_URL": redis_url,
             "IHOME_CAPTCHA_TEST_CODE": "TEST",
             "IHOME_PUBLIC_URL": self.url,
             "IHOME_EXPIRY_INTERVAL_SECONDS": "3600",
         })
+        if redis_url:
+            self.env["IHOME_REDIS_URL"] = redis_url
+        else:
+            self.env.pop("IHOME_REDIS_URL", None)
         self.env.update(extra_env or {})
-        self.workers = workers
+        self.command = [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port),
+                        "--workers", str(workers), *serve_args]
         self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
     def start(self, timeout: float = 30.0) -> LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         log = open(self.instance / "serve.log", "wb")  # noqa: SIM115 - kept open for the child's lifetime
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ihome.cli", "serve", "--port", str(self.port), "--workers", str(self.workers)],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
