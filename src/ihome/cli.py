@@ -7,6 +7,7 @@ import os
 import sys
 import time
 import urllib.request
+from typing import Any
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -78,15 +79,15 @@ def serve_command(host: str, port: int, workers: int, threads: int, no_celery: b
     env = dict(os.environ)
     instance = os.path.abspath(env.get("IHOME_INSTANCE_PATH") or "./instance")
     env["IHOME_INSTANCE_PATH"] = instance
+    supervisor = runtime.Supervisor(env)  # first: a signal from here on stops everything cleanly
     redis_server = None
-    if not env.get("IHOME_REDIS_URL"):
-        redis_server = runtime.EmbeddedRedis(instance).start()
-        env["IHOME_REDIS_URL"] = redis_server.url
-        log.info("embedded Redis at %s", redis_server.socket)
-    os.environ.update({k: env[k] for k in ("IHOME_INSTANCE_PATH", "IHOME_REDIS_URL")})
-    supervisor = runtime.Supervisor(env)
     code = 1
     try:
+        if not env.get("IHOME_REDIS_URL"):
+            redis_server = runtime.EmbeddedRedis(instance).start()
+            env["IHOME_REDIS_URL"] = redis_server.url
+            log.info("embedded Redis at %s", redis_server.socket)
+        os.environ.update({k: env[k] for k in ("IHOME_INSTANCE_PATH", "IHOME_REDIS_URL")})
         app = _create_app()
         with app.app_context():
             added = prepare_database()
@@ -97,7 +98,7 @@ def serve_command(host: str, port: int, workers: int, threads: int, no_celery: b
         if not no_celery:
             supervisor.start("celery worker", runtime.celery_worker_command())
             supervisor.start("celery beat", runtime.celery_beat_command(instance))
-        _announce_when_ready(host, port)
+        _announce_when_ready(host, port, supervisor)
         code = supervisor.wait()
     finally:
         supervisor.stop()
@@ -107,11 +108,12 @@ def serve_command(host: str, port: int, workers: int, threads: int, no_celery: b
     sys.exit(code)
 
 
-def _announce_when_ready(host: str, port: int, timeout: float = 15.0) -> None:
+def _announce_when_ready(host: str, port: int, supervisor: Any, timeout: float = 15.0) -> None:
+    """Log the URL once /healthz answers (or give up quietly on a signal or after ``timeout``)."""
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
     url = f"http://{shown}:{port}"
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not supervisor.received:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):  # noqa: S310 - our own local URL
                 log.info("iHome is ready at %s (API docs at %s/docs); Ctrl-C stops everything", url, url)

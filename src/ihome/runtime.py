@@ -132,9 +132,16 @@ class Supervisor:
     """Starts children, waits, and stops them all together."""
 
     def __init__(self, env: dict[str, str]):
+        """Created first: from now on SIGINT/SIGTERM are recorded, never fatal, so a signal that
+        arrives while Redis or the children are still starting stops them all cleanly."""
         self.env = env
         self.children: list[tuple[str, subprocess.Popen]] = []
         self._stopping = False
+        self.received: list[int] = []
+        self._previous = {s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def _on_signal(self, signum: int, _frame: object) -> None:
+        self.received.append(signum)
 
     def start(self, name: str, args: Sequence[str]) -> None:
         # each child leads its own process group, so stopping it also stops what it forked
@@ -145,14 +152,8 @@ class Supervisor:
 
     def wait(self) -> int:
         """Block until a signal arrives or a child exits; then stop everything. Returns the exit code."""
-        received: list[int] = []
-
-        def on_signal(signum, _frame):
-            received.append(signum)
-
-        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
         try:
-            while not received:
+            while not self.received:
                 for name, process in self.children:
                     if process.poll() is not None:
                         log.error("%s exited with %s; stopping iHome", name, process.returncode)
@@ -161,13 +162,13 @@ class Supervisor:
             return 0
         finally:
             self.stop()
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
 
     def stop(self, timeout: float = 10.0) -> None:
         if self._stopping:
             return
         self._stopping = True
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
         for _name, process in reversed(self.children):
             if process.poll() is None:
                 _signal_group(process, signal.SIGTERM)

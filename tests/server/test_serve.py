@@ -104,3 +104,22 @@ def test_production_refusal_names_the_setting(tmp_path):
     env.update(IHOME_ENV="production", IHOME_INSTANCE_PATH=str(tmp_path))
     result = subprocess.run([sys.executable, "-m", "ihome.cli", "seed"], env=env, capture_output=True, text=True)
     assert result.returncode != 0 and "IHOME_SECRET_KEY" in result.stderr
+
+
+def test_a_signal_during_start_up_still_stops_everything_cleanly(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IHOME_")}
+    env["IHOME_INSTANCE_PATH"] = str(tmp_path / "instance")
+    process = subprocess.Popen([sys.executable, "-m", "ihome.cli", "serve", "--port", str(free_port())], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    socket_file = tmp_path / "instance" / "redis" / "redis.sock"
+    deadline = time.monotonic() + 30
+    while not socket_file.exists():  # Redis is up; migrations and children are still to come
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.02)
+    children = _descendants(process.pid)
+    process.send_signal(signal.SIGTERM)
+    output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    time.sleep(0.2)
+    assert [pid for pid in children | _descendants(process.pid) if _alive(pid)] == []
+    assert not socket_file.exists()
