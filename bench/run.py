@@ -149,7 +149,7 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         print(f"[{kind}] measuring through ihome serve", flush=True)
         workers, threads = setting("BENCH_WORKERS", 4), setting("BENCH_THREADS", 2)
         wrk = have_wrk()
-        with server(instance, url, workers, threads).start(timeout=60) as running:
+        with server(instance, url, workers, threads).start(timeout=60) as running:  # stopped on exit
             load = os.getloadavg()[0]
             results, spreads = measure(running.port, houses, wrk)
             load_after = os.getloadavg()[0]

@@ -46,7 +46,7 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> LiveServer:
-        return self.start()
+        return self if self.process is not None else self.start()
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
