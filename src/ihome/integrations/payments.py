@@ -105,17 +105,17 @@ class AlipayGateway:
 
     def page_pay_url(self, *, out_trade_no: str, total_amount: str, subject: str,
                      return_url: str, notify_url: str) -> str:
-        order_string = self._client.api_alipay_trade_page_pay(
-            subject=subject, out_trade_no=out_trade_no, total_amount=total_amount,
-            return_url=return_url, notify_url=notify_url)
-        return f"{self.gateway}?{order_string}"
+        return self._pay_url(self._client.api_alipay_trade_page_pay, subject=subject, out_trade_no=out_trade_no,
+                             total_amount=total_amount, return_url=return_url, notify_url=notify_url)
 
     def wap_pay_url(self, *, out_trade_no: str, total_amount: str, subject: str,
                     return_url: str, notify_url: str) -> str:
-        order_string = self._client.api_alipay_trade_wap_pay(
-            subject=subject, out_trade_no=out_trade_no, total_amount=total_amount,
-            return_url=return_url, notify_url=notify_url)
-        return f"{self.gateway}?{order_string}"
+        return self._pay_url(self._client.api_alipay_trade_wap_pay, subject=subject, out_trade_no=out_trade_no,
+                             total_amount=total_amount, return_url=return_url, notify_url=notify_url)
+
+    def _pay_url(self, sign_order: Any, **order: str) -> str:
+        """The gateway URL with the signed order string (where the browser is sent)."""
+        return f"{self.gateway}?{sign_order(**order)}"
 
     def verify(self, data: dict[str, str], signature: str) -> bool:
         unsigned = {k: v for k, v in data.items() if k != "sign"}  # the SDK drops sign_type itself
