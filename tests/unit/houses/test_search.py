@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from ihome.core import clock
 from ihome.core.errors import Invalid
@@ -13,6 +12,7 @@ from ihome.houses.search import search_houses
 from ihome.orders.models import ACTIVE_STATUSES, OrderStatus
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
+from tests.support.sql import statements_of
 
 
 @pytest.fixture
@@ -138,22 +138,14 @@ def test_summaries_have_the_api_fields(app_ctx):
 # ---- one query for the page, one for the count -----------------------------------------------------------
 
 def test_two_queries_and_no_order_ids_in_python(app_ctx, stay):
-    from ihome.extensions import db
 
     sd, ed = stay
     for _ in range(3):
         make_order(house=make_house(images=1), start=sd + timedelta(days=5), nights=2)
-    statements: list[str] = []
-    engine = db.session.get_bind()
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        result = search_houses(area_id=1, start=sd, end=ed, sort="price-inc", page=1)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    found: list[dict] = []
+    statements = statements_of(
+        lambda: found.append(search_houses(area_id=1, start=sd, end=ed, sort="price-inc", page=1)))
+    result = found[0]
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     house_queries = [s for s in selects if "ih_house" in s]
     assert len(result["houses"]) == 3

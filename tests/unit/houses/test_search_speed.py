@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 
 from ihome.core import clock
 from ihome.core.errors import Invalid
@@ -16,22 +16,7 @@ from ihome.houses.search import search_houses
 from ihome.runtime import gunicorn_command
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
-
-
-def _statements(run) -> list[str]:
-    """The SQL statements ``run()`` sends."""
-    seen: list[str] = []
-    engine = db.session.get_bind()
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
+from tests.support.sql import statements_of
 
 
 def test_a_cached_search_sends_no_sql(app_ctx, redis):
@@ -42,7 +27,7 @@ def test_a_cached_search_sends_no_sql(app_ctx, redis):
     assert [h["house_id"] for h in first["houses"]] == [house.id]
     db.session.expunge_all()  # nothing left in the identity map to answer a district lookup for free
     again: list[dict] = []
-    assert _statements(lambda: again.append(search_houses(area_id="4", start=str(sd),
+    assert statements_of(lambda: again.append(search_houses(area_id="4", start=str(sd),
                                                           end=str(sd + timedelta(days=2))))) == []
     assert again == [first]
 
