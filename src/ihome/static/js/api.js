@@ -93,5 +93,9 @@
     button.classList.toggle("busy", on);
   }
 
-  window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken };
+  // Reload after a short pause, so a success or conflict message is seen before the fresh page.
+  function reloadSoon() { window.setTimeout(function () { window.location.reload(); }, 300); }
+
+  window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken,
+                   reloadSoon: reloadSoon };
 })();

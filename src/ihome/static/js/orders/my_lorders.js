@@ -6,18 +6,16 @@
   if (!list) return;
   var messages = list.dataset;
 
-  function reloadSoon() { window.setTimeout(function () { window.location.reload(); }, 300); }
-
   function answer(card, body, button, form, message) {
     window.ihome.busy(button, true);
     window.ihome.api("PUT", "/orders/" + card.dataset.orderId + "/status", body).then(function (data) {
       card.dataset.status = data.status;
       window.ihome.flash(message, false);
-      reloadSoon();
+      window.ihome.reloadSoon();
     }, function (error) {
       window.ihome.busy(button, false);
       if (form) window.ihome.showErrors(form, error); else window.ihome.flash(error.message, true);
-      if (error.status === 409) reloadSoon();
+      if (error.status === 409) window.ihome.reloadSoon();
     });
   }
 

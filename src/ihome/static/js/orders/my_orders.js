@@ -6,8 +6,6 @@
   if (!list) return;
   var messages = list.dataset;
 
-  function reloadSoon() { window.setTimeout(function () { window.location.reload(); }, 300); }
-
   list.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
     var star = event.target.closest("button.star");
@@ -25,13 +23,13 @@
       done = window.ihome.api("PUT", "/orders/" + id + "/status", { action: "cancel" }).then(function (data) {
         card.dataset.status = data.status;
         window.ihome.flash(messages.msgCancelled, false);
-        reloadSoon();
+        window.ihome.reloadSoon();
       });
     }
     done.catch(function (error) {
       window.ihome.busy(button, false);
       window.ihome.flash(error.message, true);
-      if (error.status === 409) reloadSoon();
+      if (error.status === 409) window.ihome.reloadSoon();
     });
   });
 
@@ -62,7 +60,7 @@
       }).then(function (data) {
         card.dataset.status = data.status;
         window.ihome.flash(messages.msgCommented, false);
-        reloadSoon();
+        window.ihome.reloadSoon();
       }, function (error) {
         window.ihome.busy(submit, false);
         window.ihome.showErrors(form, error);
