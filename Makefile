@@ -2,20 +2,27 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+# Every install comes from uv.lock (the versions CI tested); `make lock` upgrades it.
+UV_VERSION := 0.13.9
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
+SYNC := $(UV) sync --locked --inexact --quiet
 
-.PHONY: run test test-sqlite test-postgresql lint system-deps translations bench demo clean
+.PHONY: run test test-sqlite test-postgresql lint lock system-deps translations bench demo clean
 
-$(VENV)/bin/python:
+$(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
-$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e .
+$(VENV)/.run-installed: pyproject.toml uv.lock | $(VENV)/bin/uv
+	$(SYNC)
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
-	$(PIP) -e '.[test]'
+$(VENV)/.test-installed: pyproject.toml uv.lock | $(VENV)/bin/uv
+	$(SYNC) --extra test
 	touch $@ $(VENV)/.run-installed
+
+lock: | $(VENV)/bin/uv
+	$(UV) lock --upgrade
 
 run: $(VENV)/.run-installed
 	$(VENV)/bin/ihome serve
