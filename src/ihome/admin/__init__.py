@@ -1,0 +1,1 @@
+"""The back office: statistics, rollups, administrator actions and their audit log (admin only)."""
