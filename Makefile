@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
 SYNC := $(UV) sync --locked --inexact --quiet
 
-.PHONY: run test test-sqlite test-postgresql lint lock system-deps translations bench demo clean
+.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench demo clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test-sqlite: $(VENV)/.test-installed
 
 test-postgresql: $(VENV)/.test-installed
 	IHOME_TEST_DB=postgresql $(PY) -m pytest
+
+# Two nodes behind nginx, one PostgreSQL, one Redis, one worker (tests/scale); not part of `make test`.
+scale: $(VENV)/.test-installed system-deps
+	IHOME_SCALE_DEPS=1 sh scripts/system-deps.sh
+	IHOME_SCALE=1 IHOME_TEST_DB=postgresql $(PY) -m pytest tests/scale -m scale
 
 translations: $(VENV)/.test-installed
 	$(PY) scripts/translations.py compile

@@ -7,6 +7,8 @@ missing=""
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$missing fonts-wqy-microhei"
+# `make scale` also needs nginx (the load balancer in front of two nodes)
+[ -z "${IHOME_SCALE_DEPS:-}" ] || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
 [ -n "$missing" ] || exit 0
 if [ "$(id -u)" = "0" ]; then
   echo "installing Debian packages:$missing"
