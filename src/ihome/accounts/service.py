@@ -153,7 +153,7 @@ def set_avatar(*, user_id: int, data: bytes) -> str:
     user = get_user(user_id=user_id)
     config = current_app.config
     (thumbnail,) = process_image(data, field="avatar", max_bytes=config["AVATAR_MAX_MB"] * 1024 * 1024,
-                                 max_pixels=config["IMAGE_MAX_PIXELS"], variants=(AVATAR,))
+                                 max_pixels=config["MAX_AVATAR_PIXELS"], variants=(AVATAR,))
     key = get_storage().save(thumbnail.data, prefix="avatars", extension=thumbnail.extension,
                              content_type=thumbnail.content_type)
     user.avatar_key = key
