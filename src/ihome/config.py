@@ -74,6 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_MAX_AVATAR_PIXELS", "MAX_AVATAR_PIXELS", 16_000_000, int,
             "avatars of more pixels are refused (from the header, before decoding)"),
     Setting("IHOME_IMAGE_CONCURRENCY", "IMAGE_CONCURRENCY", 1, int, "images decoded at once per server process"),
+    Setting("IHOME_IMAGE_QUEUE", "IMAGE_QUEUE", 1, int,
+            "uploads per server process that may wait for an image slot; more get 503 at once"),
     Setting("IHOME_IMAGE_WAIT_SECONDS", "IMAGE_WAIT_SECONDS", 5.0, float,
             "how long an upload waits for a free image slot before 503 (Retry-After)"),
     # Orders

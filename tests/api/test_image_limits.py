@@ -104,7 +104,7 @@ def test_an_upload_that_finds_no_free_image_slot_answers_503_with_retry_after(ap
     before = stored_files(app)
     with app.app_context():
         slots = images._slots()
-    held = [slots.acquire(timeout=5) for _ in range(app.config["IMAGE_CONCURRENCY"])]
+    held = [slots.acquire(timeout=5, queue=0) for _ in range(app.config["IMAGE_CONCURRENCY"])]
     try:
         response = upload_photo(host_api, house_id, image_bytes()).expect(503, "4001")
         assert int(response.headers["Retry-After"]) >= 1 and "images" in response.errmsg
@@ -152,3 +152,19 @@ def test_the_house_row_is_locked_only_after_the_photo_was_processed_and_stored(a
     assert all(i > stored for i in locks)  # PostgreSQL: SELECT … FOR UPDATE of the house row
     if bind.dialect.name == "postgresql":
         assert locks
+
+
+def test_an_upload_behind_a_full_queue_is_refused_at_once(app, host_api, house_id, monkeypatch):
+    """Waiting uploads hold server threads: past ``IMAGE_QUEUE`` of them, the answer is 503 without waiting."""
+    monkeypatch.setitem(app.config, "IMAGE_QUEUE", 0)
+    monkeypatch.setitem(app.config, "IMAGE_WAIT_SECONDS", 600)  # a wait would hang the test, not pass it
+    with app.app_context():
+        slots = images._slots()
+    held = [slots.acquire(timeout=5, queue=0) for _ in range(app.config["IMAGE_CONCURRENCY"])]
+    try:
+        response = upload_photo(host_api, house_id, image_bytes()).expect(503, "4001")
+        assert int(response.headers["Retry-After"]) >= 1
+    finally:
+        for _ in held:
+            slots.release()
+    assert photo_rows(app, house_id) == []

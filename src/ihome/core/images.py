@@ -8,7 +8,7 @@ any trailing payload, and resized to each requested size.
 Decoding is the costly part (a 40-megapixel PNG takes seconds of CPU and hundreds of MB), so a JPEG
 is decoded at the smallest scale that still covers the largest variant (``draft``), a large image is
 box-reduced once before anything else, and each process decodes at most ``IMAGE_CONCURRENCY`` images
-at a time: the others wait up to ``IMAGE_WAIT_SECONDS``, then get 503 (``Retry-After``).
+at a time: ``IMAGE_QUEUE`` more wait up to ``IMAGE_WAIT_SECONDS``; the others get 503 (``Retry-After``).
 """
 
 from __future__ import annotations
@@ -121,30 +121,60 @@ def _render_all(image: Image.Image, variants: tuple[Variant, ...]) -> list[Proce
 
 # ---- at most IMAGE_CONCURRENCY images decoded at once in each process ----------------------------------
 
+class ImageSlots:
+    """``size`` slots, and a bounded queue: a server thread that would only wait behind a long queue is
+    refused at once, so uploads can never occupy every thread of a worker while other pages wait."""
+
+    def __init__(self, size: int):
+        self._semaphore = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._size = size
+        self._admitted = 0  # holding a slot or waiting for one
+
+    def acquire(self, *, timeout: float, queue: int) -> bool:
+        """Take a slot within ``timeout`` seconds, unless ``queue`` others are already waiting."""
+        with self._lock:
+            if self._admitted >= self._size + queue:
+                return False
+            self._admitted += 1
+        if self._semaphore.acquire(timeout=timeout):
+            return True
+        with self._lock:
+            self._admitted -= 1
+        return False
+
+    def release(self) -> None:
+        self._semaphore.release()
+        with self._lock:
+            self._admitted -= 1
+
+
 _slots_lock = threading.Lock()
+RETRY_AFTER_SECONDS = 2  # about one decode of the largest image accepted
 
 
-def _slots() -> threading.BoundedSemaphore:
-    """This app's semaphore (created on first use, in the process that serves)."""
+def _slots() -> ImageSlots:
+    """This app's slots (created on first use, in the process that serves)."""
     extensions = current_app.extensions
     with _slots_lock:
         if "ihome.image_slots" not in extensions:
-            extensions["ihome.image_slots"] = threading.BoundedSemaphore(current_app.config["IMAGE_CONCURRENCY"])
+            extensions["ihome.image_slots"] = ImageSlots(current_app.config["IMAGE_CONCURRENCY"])
         return extensions["ihome.image_slots"]
 
 
 @contextmanager
 def image_slot() -> Iterator[None]:
-    """Hold one image slot while decoding; ``Unavailable`` (503, ``Retry-After``) when none frees up in
-    ``IMAGE_WAIT_SECONDS``, so a burst of uploads cannot take every core and gigabytes of memory."""
+    """Hold one image slot while decoding; ``Unavailable`` (503, ``Retry-After``) when ``IMAGE_QUEUE``
+    uploads already wait or no slot frees up in ``IMAGE_WAIT_SECONDS``, so a burst of uploads can take
+    neither every core, nor gigabytes of memory, nor every server thread."""
     if not has_app_context():  # a script or a unit test: no server, nothing to share
         yield
         return
-    slots, wait = _slots(), current_app.config["IMAGE_WAIT_SECONDS"]
-    if not slots.acquire(timeout=wait):
-        retry_after = max(int(wait), 1)
+    config = current_app.config
+    slots, wait = _slots(), config["IMAGE_WAIT_SECONDS"]
+    if not slots.acquire(timeout=wait, queue=config["IMAGE_QUEUE"]):
         raise Unavailable(_("Too many images are being processed, please try again in a few seconds"),
-                          headers={"Retry-After": str(retry_after)})
+                          headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
     try:
         yield
     finally:
