@@ -136,7 +136,9 @@ def rename(json_data: NameIn):
 @bp.input(AvatarIn, location="files")
 @bp.output(AvatarOut)
 @bp.doc(summary="Upload an avatar", description="Stored as a 200x200 JPEG crop, metadata removed.",
-        responses={400: "not an image, too large, or too many pixels (4103)", 401: "not logged in"})
+        responses={400: "not an image, too large, or more than IHOME_MAX_AVATAR_PIXELS pixels (4103)",
+                   401: "not logged in",
+                   503: "too many images being processed (4001); Retry-After says when to try again"})
 def upload_avatar(files_data: AvatarIn):
     url = service.set_avatar(user_id=require_user_id(), data=files_data.avatar.read())
     db.session.commit()
