@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ihome.accounts import service
+from ihome.accounts import login_limits, service
+from ihome.core.errors import RateLimited
 from tests.factories.accounts import DEFAULT_PASSWORD, make_user
 from tests.support.api_client import ApiClient
 
@@ -55,6 +56,24 @@ def test_one_address_cannot_walk_through_many_mobiles(api, app, monkeypatch):
         log_in(api, f"1370000000{n}", "wrong-password", ATTACKER).expect(401, "4102")
     log_in(api, "13700000009", "wrong-password", ATTACKER).expect(429, "4201")
     log_in(api, "13700000009", "wrong-password", OWNER).expect(401, "4102")
+
+
+def test_forty_concurrent_attempts_are_counted_atomically(app):
+    """The counting alone, with real threads on the real Redis (no server, no database)."""
+    start = threading.Barrier(40)
+
+    def attempt(_: int) -> str:
+        start.wait(timeout=30)
+        with app.test_request_context("/"):
+            try:
+                login_limits.count_attempt(mobile="13700000042", address=ATTACKER)
+            except RateLimited:
+                return "refused"
+        return "admitted"
+
+    with ThreadPoolExecutor(40) as pool:
+        outcomes = list(pool.map(attempt, range(40)))
+    assert outcomes.count("admitted") == app.config["LOGIN_MAX_FAILURES"]
 
 
 @pytest.mark.server
