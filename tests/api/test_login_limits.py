@@ -58,6 +58,15 @@ def test_one_address_cannot_walk_through_many_mobiles(api, app, monkeypatch):
     log_in(api, "13700000009", "wrong-password", OWNER).expect(401, "4102")
 
 
+def test_an_owner_behind_an_abused_address_still_logs_in(api, app, user, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_PER_ADDRESS", 3)
+    log_in(api, user["mobile"], DEFAULT_PASSWORD, ATTACKER).expect(200)  # the owner used this address before
+    for n in range(4):  # someone else at that address walks through other accounts
+        log_in(api, f"1370000001{n}", "wrong-password", ATTACKER)
+    log_in(api, "13700000019", "wrong-password", ATTACKER).expect(429, "4201")
+    log_in(api, user["mobile"], DEFAULT_PASSWORD, ATTACKER).expect(200)
+
+
 def test_forty_concurrent_attempts_are_counted_atomically(app):
     """The counting alone, with real threads on the real Redis (no server, no database)."""
     start = threading.Barrier(40)

@@ -9,8 +9,11 @@ of ``LOGIN_WINDOW_SECONDS``:
 - per client address over every mobile, ``LOGIN_MAX_PER_ADDRESS`` (100): one address cannot walk
   through many accounts;
 - per mobile over every address, ``LOGIN_MAX_FAILURES_PER_MOBILE`` (50), looser: a spread-out
-  attack on one account stops there, except from an address this account logged in from within
-  ``LOGIN_KNOWN_ADDRESS_DAYS`` (30) days, so the owner at home still gets in.
+  attack on one account stops there.
+
+The two wide windows do not apply to an address this account logged in from within
+``LOGIN_KNOWN_ADDRESS_DAYS`` (30) days, so the owner at home (or behind an office NAT that someone
+else abuses) still gets in.
 
 An attempt refused by a narrower window does not count in the wider ones (one address cannot use
 up an account's allowance), and a successful login takes its attempt back everywhere.
@@ -72,12 +75,15 @@ def count_attempt(*, mobile: str, address: str) -> Attempt:
         (_address_key(address), config["LOGIN_MAX_PER_ADDRESS"]),
         (_mobile_key(mobile), config["LOGIN_MAX_FAILURES_PER_MOBILE"]),
     )
+    known: bool | None = None  # looked up only when a wide window is full
     for key, limit in limits:
         count, retry_after = counters.hit(key, window=window)
         counted.append(key)
         if count > limit:
-            if key == _mobile_key(mobile) and get_redis().exists(_known_key(mobile, address)):
-                continue  # the owner's own address: a spread-out attack must not lock them out
+            if len(counted) > 1 and known is None:
+                known = bool(get_redis().exists(_known_key(mobile, address)))
+            if len(counted) > 1 and known:
+                continue  # the owner at an address they used before: others' attempts must not lock them out
             for earlier in counted[1:]:  # the narrowest window keeps the refused attempt
                 counters.undo(earlier)
             raise _locked(retry_after)
