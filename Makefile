@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
 SYNC := $(UV) sync --locked --inexact --quiet
 
-.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench demo clean
+.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-uploads demo clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,9 @@ translations: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed system-deps
 	$(PY) -m bench.run
+
+bench-uploads: $(VENV)/.test-installed
+	$(PY) -m bench.uploads
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

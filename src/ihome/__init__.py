@@ -60,14 +60,14 @@ def register_proxy(app: APIFlask) -> None:
 
 
 def register_extensions(app: APIFlask) -> None:
-    """Database, Redis, sessions, rate limits, translations, the API's envelope in the docs."""
+    """Database, Redis, sessions, translations, the API's envelope in the docs."""
     from ihome import models  # noqa: F401 - the whole schema, before the first query
     from ihome.core import sessions
     from ihome.core.db import configure_sqlite
     from ihome.core.i18n import select_locale
-    from ihome.core.redis_client import limiter_storage_uri, make_client
+    from ihome.core.redis_client import make_client
     from ihome.core.responses import Envelope
-    from ihome.extensions import babel, db, limiter, migrate, session_store
+    from ihome.extensions import babel, db, migrate, session_store
 
     if not app.config["REDIS_URL"]:
         # where `ihome serve` puts its embedded Redis, so operator commands reach the same one
@@ -96,15 +96,6 @@ def register_extensions(app: APIFlask) -> None:
     )
     session_store.init_app(app)
     sessions.install(app)
-
-    app.config.update(
-        RATELIMIT_STORAGE_URI=limiter_storage_uri(app.config["REDIS_URL"]),
-        RATELIMIT_STORAGE_OPTIONS={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
-        RATELIMIT_HEADERS_ENABLED=True,
-        RATELIMIT_KEY_PREFIX="ihome:limit",
-        RATELIMIT_SWALLOW_ERRORS=True,  # a dead Redis shows as 503 where Redis is needed, not here
-    )
-    limiter.init_app(app)
 
     translation_dirs = [str(PACKAGE_DIR / "translations")] + [
         str(p) for p in sorted(PACKAGE_DIR.glob("*/translations")) if p.is_dir()

@@ -110,12 +110,13 @@ def test_wrong_password_and_unknown_mobile_get_the_same_answer(api, user):
     api.get("/session").expect(401, "4101")
 
 
-def test_five_failures_lock_the_mobile_until_the_window_passes(api, app, redis, user):
+def test_five_failures_lock_the_mobile_from_that_address_until_the_window_passes(api, app, redis, user):
     for _ in range(5):
         api.post("/sessions", json={"mobile": user["mobile"], "password": "wrong-password"}).expect(401, "4102")
     locked = api.post("/sessions", json={"mobile": user["mobile"], "password": DEFAULT_PASSWORD}).expect(429, "4201")
     assert 540 <= int(locked.headers["Retry-After"]) <= 600
-    redis.delete(f"ihome:login:failures:{user['mobile']}")  # what the 10-minute TTL does
+    assert locked.data is None and "10" in locked.errmsg
+    redis.delete(f"ihome:login:pair:{user['mobile']}:127.0.0.1")  # what the 10-minute TTL does
     api.post("/sessions", json={"mobile": user["mobile"], "password": DEFAULT_PASSWORD}).expect(200)
 
 
@@ -123,7 +124,9 @@ def test_a_successful_login_resets_the_failures(api, redis, user):
     for _ in range(4):
         api.post("/sessions", json={"mobile": user["mobile"], "password": "wrong-password"}).expect(401, "4102")
     api.post("/sessions", json={"mobile": user["mobile"], "password": DEFAULT_PASSWORD}).expect(200)
-    assert redis.exists(f"ihome:login:failures:{user['mobile']}") == 0
+    assert redis.exists(f"ihome:login:pair:{user['mobile']}:127.0.0.1") == 0
+    assert int(redis.get(f"ihome:login:mobile:{user['mobile']}")) == 4  # the success took its attempt back
+    assert all(redis.ttl(key) > 0 for key in redis.scan_iter("ihome:login:*"))
 
 
 def test_disabled_account_cannot_log_in(api, app, db):

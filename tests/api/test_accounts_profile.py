@@ -112,7 +112,7 @@ def test_oversized_avatar_is_refused(user_api, app, monkeypatch):
 
 
 def test_decompression_bomb_is_refused(user_api, app, monkeypatch):
-    monkeypatch.setitem(app.config, "IMAGE_MAX_PIXELS", 100 * 100)
+    monkeypatch.setitem(app.config, "MAX_AVATAR_PIXELS", 100 * 100)
     upload(user_api, png_bytes((200, 200))).expect(400, "4103")
 
 

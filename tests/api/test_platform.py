@@ -10,8 +10,8 @@ from apiflask import APIBlueprint
 from pydantic import BaseModel, Field
 
 from ihome import create_app
+from ihome.accounts import counters
 from ihome.core.responses import ok
-from ihome.extensions import limiter
 from tests.support.api_client import ApiClient
 
 
@@ -45,8 +45,8 @@ def probe_app(redis_server, tmp_path_factory):
         raise RuntimeError("secret internal detail")
 
     @bp.get("/limited")
-    @limiter.limit("2/minute")
     def limited():
+        counters.enforce("ihome:probe:limited", limit=2, window=60, message="slow down")
         return ok()
 
     @bp.get("/items/<int:item_id>")

@@ -83,10 +83,13 @@ def register_user(json_data: RegisterIn):
 @bp.post("/sessions")
 @bp.input(LoginIn)
 @bp.output(SessionOut)
-@bp.doc(summary="Log in", responses={401: "wrong mobile or password (4102)", 403: "account disabled (4104)",
-                                     429: "5 failures within 10 minutes (4201)"})
+@bp.doc(summary="Log in", responses={
+    401: "wrong mobile or password (4102)", 403: "account disabled (4104)",
+    429: "too many attempts in 10 minutes (4201): 5 per mobile and address, 100 per address, "
+         "50 per mobile except from an address it logged in from; Retry-After says when"})
 def log_in(json_data: LoginIn):
-    user = service.authenticate(mobile=json_data.mobile.strip(), password=json_data.password)
+    user = service.authenticate(mobile=json_data.mobile.strip(), password=json_data.password,
+                                address=client_ip())
     login_session(user.id)
     return ok({"user_id": user.id, "name": user.name})
 
@@ -133,7 +136,9 @@ def rename(json_data: NameIn):
 @bp.input(AvatarIn, location="files")
 @bp.output(AvatarOut)
 @bp.doc(summary="Upload an avatar", description="Stored as a 200x200 JPEG crop, metadata removed.",
-        responses={400: "not an image, too large, or too many pixels (4103)", 401: "not logged in"})
+        responses={400: "not an image, too large, or more than IHOME_MAX_AVATAR_PIXELS pixels (4103)",
+                   401: "not logged in",
+                   503: "too many images being processed (4001); Retry-After says when to try again"})
 def upload_avatar(files_data: AvatarIn):
     url = service.set_avatar(user_id=require_user_id(), data=files_data.avatar.read())
     db.session.commit()

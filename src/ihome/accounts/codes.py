@@ -3,8 +3,8 @@
 Image code: the answer under ``ihome:image_code:<id>`` for ``CAPTCHA_TTL`` seconds, spent by the
 first attempt, right or wrong (GETDEL), so nobody can try many answers against one image.
 SMS code: six digits under ``ihome:sms_code:<mobile>`` for ``SMS_CODE_TTL`` seconds, spent on
-success or after ``SMS_CODE_MAX_TRIES`` wrong tries. Sending is queued: a slow provider never
-holds the request.
+success or after ``SMS_CODE_MAX_TRIES`` wrong tries, each counted atomically before the comparison.
+Sending is queued: a slow provider never holds the request.
 """
 
 from __future__ import annotations
@@ -46,10 +46,8 @@ def issue_image_code(*, code_id: str, ip: str) -> bytes:
     if not CODE_ID_PATTERN.match(code_id):
         message = _("The image code id must be 1-64 letters, digits or dashes")
         raise Invalid(message, fields={"image_code_id": [message]})
-    limit = current_app.config["CAPTCHA_PER_IP_PER_MINUTE"]
-    count, retry_after = counters.hit(f"ihome:captcha:ip:{ip}", window=60)
-    if count > limit:
-        raise RateLimited(_("Too many image codes, please wait a minute"), retry_after=retry_after)
+    counters.enforce(f"ihome:captcha:ip:{ip}", limit=current_app.config["CAPTCHA_PER_IP_PER_MINUTE"], window=60,
+                     message=_("Too many image codes, please wait a minute"))
     text = captcha.random_text()
     get_redis().set(_image_key(code_id), text, ex=current_app.config["CAPTCHA_TTL"])
     return captcha.render_jpeg(text)
@@ -132,21 +130,40 @@ def request_sms_code(*, mobile: str, image_code: str, image_code_id: str, ip: st
         raise Unavailable() from exc
 
 
+# KEYS[1]: the code's hash; ARGV[1]: the tries allowed. Counts the try before any comparison, only while
+# the code exists (a try after it was spent must not recreate the key, without an expiry), and spends
+# the code once the tries are used up. Returns {code, tries}, or nil when there is no code.
+_COUNT_TRY = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local tries = redis.call('HINCRBY', KEYS[1], 'tries', 1)
+local code = redis.call('HGET', KEYS[1], 'code')
+if tries > tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) end
+return {code, tries}
+"""
+
+
+def _sms_code_expired() -> NotFound:
+    message = _("The SMS code has expired, please request a new one")
+    return NotFound(message, data={"fields": {"sms_code": [message]}})
+
+
 def spend_sms_code(*, mobile: str, code: str) -> None:
-    """Accept the right code once; a wrong one counts a try, and the last allowed try spends it."""
+    """Accept the right code once; every try is counted first, and the last allowed try spends it."""
     redis = get_redis()
     key = _sms_key(mobile)
-    stored = redis.hget(key, "code")
-    if stored is None:
-        message = _("The SMS code has expired, please request a new one")
-        raise NotFound(message, data={"fields": {"sms_code": [message]}})
+    max_tries = current_app.config["SMS_CODE_MAX_TRIES"]
+    counted = redis.eval(_COUNT_TRY, 1, key, max_tries)
+    if counted is None or counted[0] is None:
+        raise _sms_code_expired()
+    stored, tries = counted[0], int(counted[1])
+    if tries > max_tries:  # others used the last tries meanwhile: nothing is compared
+        message = _("Too many wrong codes, please request a new one")
+        raise DataError(message, data={"fields": {"sms_code": [message]}})
     if hmac.compare_digest(code.strip(), stored.decode()):
         if not redis.delete(key):  # someone else spent it a moment ago
-            message = _("The SMS code has expired, please request a new one")
-            raise NotFound(message, data={"fields": {"sms_code": [message]}})
+            raise _sms_code_expired()
         return
-    tries = int(redis.hincrby(key, "tries", 1))
-    if tries >= current_app.config["SMS_CODE_MAX_TRIES"]:
+    if tries >= max_tries:
         redis.delete(key)
         message = _("Too many wrong codes, please request a new one")
     else:

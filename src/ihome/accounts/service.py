@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ihome.accounts import codes, counters, idcard
+from ihome.accounts import codes, idcard, login_limits
 from ihome.accounts.models import User
 from ihome.core.errors import (
     AlreadyExists,
@@ -25,7 +25,6 @@ from ihome.core.errors import (
     LoginFailed,
     NotFound,
     PasswordInvalid,
-    RateLimited,
     Unauthorized,
     VerificationRequired,
 )
@@ -79,29 +78,22 @@ def register_user(*, mobile: str, sms_code: str, password: str, password2: str) 
     return user
 
 
-def _failures_key(mobile: str) -> str:
-    return f"ihome:login:failures:{mobile}"
+def authenticate(*, mobile: str, password: str, address: str) -> User:
+    """The user with this mobile and password; ``LoginFailed`` otherwise, ``RateLimited`` when locked.
 
-
-def authenticate(*, mobile: str, password: str) -> User:
-    """The user with this mobile and password; ``LoginFailed`` otherwise, ``RateLimited`` when locked."""
-    config = current_app.config
-    key = _failures_key(mobile)
-    failures, retry_after = counters.peek(key)
-    if failures >= config["LOGIN_MAX_FAILURES"]:
-        raise RateLimited(_("Too many failed logins, please try again in %(minutes)s minutes",
-                            minutes=max(retry_after // 60, 1)), retry_after=retry_after)
+    The attempt is counted before the password is checked (``login_limits``), from ``address``.
+    """
+    attempt = login_limits.count_attempt(mobile=mobile, address=address)
     user = db.session.query(User).filter_by(mobile=mobile).one_or_none()
     if user is None:
         if "hash" not in _DUMMY_HASH:
             _DUMMY_HASH["hash"] = generate_password_hash("not-a-password")
         check_password_hash(_DUMMY_HASH["hash"], password)  # same cost as a wrong password
     if user is None or not check_password_hash(user.password_hash, password):
-        counters.hit(key, window=config["LOGIN_WINDOW_SECONDS"])
         raise LoginFailed(_("Wrong mobile number or password"))
     if not user.is_active:
         raise VerificationRequired(_("This account is disabled"))
-    counters.clear(key)
+    login_limits.succeeded(attempt)
     return user
 
 
@@ -161,7 +153,7 @@ def set_avatar(*, user_id: int, data: bytes) -> str:
     user = get_user(user_id=user_id)
     config = current_app.config
     (thumbnail,) = process_image(data, field="avatar", max_bytes=config["AVATAR_MAX_MB"] * 1024 * 1024,
-                                 max_pixels=config["IMAGE_MAX_PIXELS"], variants=(AVATAR,))
+                                 max_pixels=config["MAX_AVATAR_PIXELS"], variants=(AVATAR,))
     key = get_storage().save(thumbnail.data, prefix="avatars", extension=thumbnail.extension,
                              content_type=thumbnail.content_type)
     user.avatar_key = key

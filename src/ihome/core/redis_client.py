@@ -47,14 +47,6 @@ def _parts(url: str) -> tuple[str, str, int]:
     return parsed.scheme, parsed.netloc, db
 
 
-def limiter_storage_uri(url: str) -> str:
-    """Flask-Limiter's spelling of the same server."""
-    scheme, location, db = _parts(url)
-    if scheme == "unix":
-        return f"redis+unix://{location}?db={db}"
-    return f"{scheme}://{location}/{db}"
-
-
 def celery_url(url: str) -> str:
     """Celery's spelling of the same server (it refuses ``unix://``)."""
     scheme, location, db = _parts(url)

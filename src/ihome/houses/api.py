@@ -71,9 +71,11 @@ def update_house(house_id: int, json_data: HouseIn):
 @bp.input(HouseImageIn, location="files")
 @bp.output(HouseImageOut, status_code=201)
 @bp.doc(summary="Add a photo", description="The owner only; at most 30 per house. The first becomes the index image.",
-        responses={400: "4103: not a JPEG, PNG or WebP image, too large, or the house has 30 photos",
+        responses={400: "4103: not a JPEG, PNG or WebP image, too large, of more than IHOME_MAX_PHOTO_PIXELS "
+                        "pixels, or the house has 30 photos",
                    401: NOT_LOGGED_IN, 403: "4105: not the owner", 404: "4002: no such house",
-                   413: "4103: the request body is too large"})
+                   413: "4103: the request body is too large",
+                   503: "4001: too many images being processed; Retry-After says when to try again"})
 def add_house_image(house_id: int, files_data: HouseImageIn):
     url = service.add_house_image(house_id=house_id, user_id=require_user_id(), data=files_data.house_image.read())
     db.session.commit()

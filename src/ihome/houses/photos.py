@@ -71,29 +71,53 @@ def _safe_keys_in_use(keys: list[str]) -> set[str]:
         return set(keys)  # cannot tell: deleting nothing is the safe side
 
 
-def add_house_image(*, house_id: int, user_id: int, data: bytes) -> str:
-    """Add a photo to the owner's house; returns its detail-size URL. The first becomes the index image."""
-    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+def _still_unused(keys: list[str]) -> list[str]:
+    """Of the files this upload created, those no photo row uses: a concurrent upload of the same photo
+    may have saved one meanwhile (the lock was not held while storing). When the database cannot
+    tell, all of them: this upload created them."""
+    try:
+        with db.session.no_autoflush:
+            used = _keys_in_use(keys) if keys else set()
+    except Exception:
+        used = set()
+    return [key for key in keys if key not in used]
+
+
+def _refuse_when_full(house_id: int) -> tuple[int, int | None]:
+    """(photos, last position) of the house; ``Invalid`` when it already has ``MAX_PHOTOS``."""
     count, last = db.session.execute(
-        select(func.count(HouseImage.id), func.max(HouseImage.position)).where(HouseImage.house_id == house.id)
+        select(func.count(HouseImage.id), func.max(HouseImage.position)).where(HouseImage.house_id == house_id)
     ).one()
     if count >= MAX_PHOTOS:
         message = _("A house has at most %(n)s photos", n=MAX_PHOTOS)
         raise Invalid(message, fields={FIELD: [message]})
+    return count, last
+
+
+def add_house_image(*, house_id: int, user_id: int, data: bytes) -> str:
+    """Add a photo to the owner's house; returns its detail-size URL. The first becomes the index image.
+
+    The image is decoded, re-encoded and stored *before* the house row is locked: the lock (which
+    bookings of the house also take) is held only to number and insert the photo's row.
+    """
+    owned_house(house_id=house_id, user_id=user_id)  # strangers and full houses cost no decoding
+    _refuse_when_full(house_id)
     thumb, detail = process_image(
         data, field=FIELD, max_bytes=current_app.config["HOUSE_IMAGE_MAX_MB"] * 1024 * 1024,
-        max_pixels=current_app.config["IMAGE_MAX_PIXELS"], variants=(THUMB, DETAIL),
+        max_pixels=current_app.config["MAX_PHOTO_PIXELS"], variants=(THUMB, DETAIL),
     )
     storage = get_storage()
     (thumb_key, detail_key), created = _store(storage, [thumb, detail])
     try:
+        house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+        _, last = _refuse_when_full(house.id)  # again, under the lock: a concurrent upload may have filled it
         db.session.add(HouseImage(house_id=house.id, position=(last + 1) if last is not None else 0,
                                   key=detail_key, thumb_key=thumb_key))
         if house.index_image_key is None:
             house.index_image_key = thumb_key
         db.session.flush()
     except Exception:
-        _delete_quietly(storage, created)
+        _delete_quietly(storage, _still_unused(created))
         raise
     db.session.info.setdefault(PENDING_KEYS, []).extend(created)
     house_changed(db.session, house.id)

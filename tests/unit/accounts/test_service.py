@@ -84,9 +84,9 @@ def test_password_rules():
 def test_lockout_counts_unknown_mobiles_too(app_ctx, app, redis):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         with pytest.raises(LoginFailed):
-            service.authenticate(mobile="13999990000", password="whatever-1")
+            service.authenticate(mobile="13999990000", password="whatever-1", address="10.0.0.1")
     with pytest.raises(RateLimited) as error:
-        service.authenticate(mobile="13999990000", password="whatever-1")
+        service.authenticate(mobile="13999990000", password="whatever-1", address="10.0.0.1")
     assert error.value.retry_after <= app.config["LOGIN_WINDOW_SECONDS"]
 
 
