@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 # Every install comes from uv.lock (the versions CI tested); `make lock` upgrades it.
 UV_VERSION := 0.13.9
 UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
-SYNC := $(UV) sync --locked --inexact --quiet
+# --compile-bytecode: machines with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every import at each start
+SYNC := $(UV) sync --locked --inexact --quiet --compile-bytecode
 
 .PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-uploads demo clean
 
@@ -15,10 +16,12 @@ $(VENV)/bin/uv:
 
 $(VENV)/.run-installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 	$(SYNC)
+	$(PY) -m compileall -q src
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml uv.lock | $(VENV)/bin/uv
 	$(SYNC) --extra test
+	$(PY) -m compileall -q src
 	touch $@ $(VENV)/.run-installed
 
 lock: | $(VENV)/bin/uv
