@@ -69,6 +69,7 @@ class HouseSummaryOut(BaseModel):
     house_id: int
     title: str
     price: int = Field(description="fen per night")
+    price_display: str = Field(description='the price as shown: "¥416", or "¥416.50" when there are fen')
     area_name: str = Field(description="district name in the request's language")
     address: str
     room_count: int
@@ -76,6 +77,7 @@ class HouseSummaryOut(BaseModel):
     index_image_url: str | None = Field(description="the first photo's thumbnail, or null")
     create_time: str = Field(description="ISO 8601, UTC")
     avg_rating: float | None = Field(description="1–5, or null before the first review")
+    stars: int = Field(description="whole stars to show (0–5): avg_rating rounded half up, 0 before a review")
     user_avatar: str | None = Field(description="the host's avatar URL, or null")
 
 
