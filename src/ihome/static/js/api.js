@@ -104,6 +104,12 @@
     return (value < 0 ? "-" : "") + "¥" + yuan + (cents ? "." + (cents < 10 ? "0" : "") + cents : "");
   }
 
+  // A page restored from the back-forward cache would show what it showed when it was left (a free
+  // night since booked, an order since paid): every page of ours is live data, so fetch it again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken,
                    reloadSoon: reloadSoon, money: money };
 })();
