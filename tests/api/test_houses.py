@@ -305,3 +305,14 @@ def test_odd_numbers_in_search_are_4103(api, query):
 def test_odd_numbers_in_fields_are_4103(host_api, value):
     response = host_api.post("/houses", json={**VALID, "price": value, "area_id": value}).expect(400, "4103")
     assert set(response.fields) == {"price", "area_id"}
+
+
+def test_a_summary_cached_before_the_display_fields_still_answers_with_them():
+    """A deploy over a warm cache: summaries stored without price_display and stars are completed, not a 500."""
+    from ihome.houses.schemas import HouseSummaryOut
+
+    old = {"house_id": 1, "title": "t", "price": 41650, "area_name": "a", "address": "x", "room_count": 1,
+           "order_count": 0, "index_image_url": None, "create_time": "2026-01-01T00:00:00+00:00", "avg_rating": 4.5,
+           "user_avatar": None}
+    summary = HouseSummaryOut.model_validate(old)
+    assert (summary.price_display, summary.stars) == ("¥416.50", 5)
