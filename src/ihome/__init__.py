@@ -138,6 +138,7 @@ ERROR_DATA_SCHEMA = {
 
 
 def register_errors_and_security(app: APIFlask) -> None:
+    from ihome.core import caching_headers
     from ihome.core.handlers import register_error_handlers
     from ihome.core.i18n import register_i18n
     from ihome.core.security import register_security
@@ -145,6 +146,7 @@ def register_errors_and_security(app: APIFlask) -> None:
     register_error_handlers(app)
     register_security(app)
     register_i18n(app)
+    caching_headers.register(app)
 
 
 class DatabaseIdConverter(IntegerConverter):

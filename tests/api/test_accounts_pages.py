@@ -50,6 +50,16 @@ def test_login_page_sends_a_logged_in_user_on(client, user):
     assert response.status_code == 302 and response.headers["Location"] == "/my/profile"
 
 
+@pytest.mark.parametrize(("next_value", "expected"), [("/my/orders", "/my/orders"), ("//evil.example/", "/my"),
+                                                     (None, "/my")])
+def test_register_page_sends_a_logged_in_user_on(client, user, next_value, expected):
+    """Back after signing up must not show the sign-up form to someone now logged in (as /login does)."""
+    login(client, user["id"])
+    response = client.get("/register" + (f"?next={next_value}" if next_value else ""))
+    assert response.status_code == 302 and response.headers["Location"] == expected
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_hub_shows_the_user_and_links(client, user):
     login(client, user["id"])
     html = client.get("/my").get_data(as_text=True)

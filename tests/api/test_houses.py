@@ -161,8 +161,10 @@ def test_my_houses_newest_first(app, host, host_api):
     assert [h["house_id"] for h in houses] == [second, first]
     summary = houses[0]
     assert set(summary) == {"house_id", "title", "price", "area_name", "address", "room_count", "order_count",
-                            "index_image_url", "create_time", "avg_rating", "user_avatar"}
+                            "index_image_url", "create_time", "avg_rating", "user_avatar", "price_display", "stars"}
     assert summary["area_name"] == "朝阳区" and summary["index_image_url"] is None
+    assert summary["price"] == 28800 and summary["price_display"] == "¥288"
+    assert summary["stars"] == 0 and summary["avg_rating"] is None
 
 
 def test_my_houses_needs_login(api):
@@ -207,6 +209,7 @@ def test_detail_shows_everything_and_the_viewer(app, api):
     detail = data["house"]
     assert (detail["house_id"], detail["price"], detail["user_name"], detail["avg_rating"]) == (
         house_id, 30000, host_name, 4.5)
+    assert (detail["price_display"], detail["stars"]) == ("¥300", 5)  # 4.5 rounds half up, on every page
     assert detail["img_urls"] == [f"/media/houses/{house_id}-0.jpg", f"/media/houses/{house_id}-1.jpg"]
     assert detail["thumb_urls"][0] == f"/media/houses/{house_id}-0-thumb.jpg"
     assert [c["comment"] for c in detail["comments"]] == ["Fine", "Lovely"]
@@ -302,3 +305,14 @@ def test_odd_numbers_in_search_are_4103(api, query):
 def test_odd_numbers_in_fields_are_4103(host_api, value):
     response = host_api.post("/houses", json={**VALID, "price": value, "area_id": value}).expect(400, "4103")
     assert set(response.fields) == {"price", "area_id"}
+
+
+def test_a_summary_cached_before_the_display_fields_still_answers_with_them():
+    """A deploy over a warm cache: summaries stored without price_display and stars are completed, not a 500."""
+    from ihome.houses.schemas import HouseSummaryOut
+
+    old = {"house_id": 1, "title": "t", "price": 41650, "area_name": "a", "address": "x", "room_count": 1,
+           "order_count": 0, "index_image_url": None, "create_time": "2026-01-01T00:00:00+00:00", "avg_rating": 4.5,
+           "user_avatar": None}
+    summary = HouseSummaryOut.model_validate(old)
+    assert (summary.price_display, summary.stars) == ("¥416.50", 5)

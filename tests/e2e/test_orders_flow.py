@@ -77,7 +77,7 @@ def test_guest_books_with_the_picker_host_accepts_guest_sees_awaiting_payment(
     day_cell(page, today + timedelta(days=1)).click()
     day_cell(page, today + timedelta(days=3)).click()
     expect(page.locator("#nights")).to_have_text("2")
-    expect(page.locator("#amount")).to_have_text("500.00")
+    expect(page.locator("#amount")).to_have_text("¥500")
     expect(page.locator("#start-date")).to_have_value((today + timedelta(days=1)).isoformat())
     page.click("#book-submit")
     page.wait_for_url(f"{live.url}/my/orders")
@@ -183,5 +183,5 @@ def test_the_picker_enforces_min_and_max_nights_and_refuses_booked_nights(live, 
     expect(page.locator("#start-date")).to_have_value((today + timedelta(days=11)).isoformat())
     day_cell(page, today + timedelta(days=14)).click()  # 3 nights after the booked one
     expect(page.locator("#nights")).to_have_text("3")
-    expect(page.locator("#amount")).to_have_text("300.00")
+    expect(page.locator("#amount")).to_have_text("¥300")
     expect(submit).to_be_enabled()

@@ -43,7 +43,7 @@ def test_book_accept_pay_on_the_cashier_and_see_paid(page, live, live_db):
         while page.locator(f'#picker-grid [data-date="{day.isoformat()}"]').count() == 0:
             page.click("#picker-next")
         page.click(f'#picker-grid [data-date="{day.isoformat()}"]')
-    expect(page.locator("#amount")).to_have_text("376.00")
+    expect(page.locator("#amount")).to_have_text("¥376")
     page.click("#book-submit")
     page.wait_for_url(re.compile(r"/my/orders"))
     card = page.locator("[data-order-id]").first

@@ -14,8 +14,11 @@ dev = Blueprint("accounts_dev", __name__, url_prefix="/dev")
 
 @bp.get("/register")
 def register_page():
-    """Sign-up: captcha, SMS code with a countdown, password twice."""
-    return render_template("accounts/register.html", next_url=safe_next(request.args.get("next"), "/my"))
+    """Sign-up: captcha, SMS code with a countdown, password twice; someone logged in goes on to ``?next=``."""
+    next_url = safe_next(request.args.get("next"), "/my")
+    if current_user_id() is not None:
+        return redirect(next_url)
+    return render_template("accounts/register.html", next_url=next_url)
 
 
 @bp.get("/login")

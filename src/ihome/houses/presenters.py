@@ -6,6 +6,7 @@ whoever caches them keys the cache by language.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -24,12 +25,32 @@ def iso_utc(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
+def money(fen: int | None) -> str:
+    """Fen as people read a price: ``¥416`` for whole yuan, ``¥416.50`` when there are fen.
+
+    The one display rule for money: Jinja's ``money`` filter and the API's ``*_display`` fields
+    both come from here, and ``ihome.money`` in static/js/api.js is checked against it by a test.
+    """
+    value = fen or 0
+    yuan, cents = divmod(abs(value), 100)
+    sign = "-" if value < 0 else ""
+    return f"{sign}¥{yuan}" + (f".{cents:02d}" if cents else "")
+
+
+def star_count(rating: float | int | None) -> int:
+    """Whole stars (0–5) for an average rating, half up: 4.5 shows five stars, 4.49 four."""
+    if not rating:
+        return 0
+    return max(0, min(5, math.floor(float(rating) + 0.5)))
+
+
 def house_summary(house: House) -> dict:
     """The fields of a house in a list (search, home page, my houses)."""
     return {
         "house_id": house.id,
         "title": house.title,
         "price": house.price,
+        "price_display": money(house.price),
         "area_name": localized(house.area.name, house.area.name_en),
         "address": house.address,
         "room_count": house.room_count,
@@ -37,6 +58,7 @@ def house_summary(house: House) -> dict:
         "index_image_url": media_url(house.index_image_key),
         "create_time": iso_utc(house.create_time),
         "avg_rating": house.avg_rating,
+        "stars": star_count(house.avg_rating),
         "user_avatar": media_url(house.owner.avatar_key),
     }
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask.fields import UploadFile
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+
+from ihome.houses.presenters import money, star_count
 
 
 class AreaOut(BaseModel):
@@ -69,6 +71,7 @@ class HouseSummaryOut(BaseModel):
     house_id: int
     title: str
     price: int = Field(description="fen per night")
+    price_display: str = Field(description='the price as shown: "¥416", or "¥416.50" when there are fen')
     area_name: str = Field(description="district name in the request's language")
     address: str
     room_count: int
@@ -76,6 +79,15 @@ class HouseSummaryOut(BaseModel):
     index_image_url: str | None = Field(description="the first photo's thumbnail, or null")
     create_time: str = Field(description="ISO 8601, UTC")
     avg_rating: float | None = Field(description="1–5, or null before the first review")
+    stars: int = Field(description="whole stars to show (0–5): avg_rating rounded half up, 0 before a review")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _display_fields(cls, data: Any) -> Any:
+        """A summary cached before the display fields existed gets them here, by the same rules."""
+        if isinstance(data, dict) and not {"price_display", "stars"} <= data.keys():
+            data = {**data, "price_display": money(data.get("price")), "stars": star_count(data.get("avg_rating"))}
+        return data
     user_avatar: str | None = Field(description="the host's avatar URL, or null")
 
 

@@ -16,6 +16,7 @@ from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
 from ihome.core.security import current_user_id, page_login_required
 from ihome.houses import reference, service
+from ihome.houses.presenters import money, star_count
 
 bp = Blueprint("houses_pages", __name__)
 
@@ -24,14 +25,17 @@ SORTS = ("new", "booking", "price-inc", "price-des")
 
 @bp.app_template_filter("yuan")
 def yuan(fen: int | None) -> str:
-    """Fen to yuan with two decimals: 12345 -> "123.45"."""
+    """Fen to yuan with two decimals, for a form's input value: 12345 -> "123.45" (shown prices use ``money``)."""
     return f"{(fen or 0) / 100:.2f}"
+
+
+bp.add_app_template_filter(money, "money")  # 41600 -> "¥416", 41650 -> "¥416.50": the one display rule
 
 
 @bp.app_template_filter("stars")
 def stars(rating: float | int | None) -> str:
-    """A 0–5 rating as five stars, rounded to the nearest whole star."""
-    full = max(0, min(5, round(rating or 0)))
+    """A 0–5 rating as five stars, rounded half up (the API's ``stars`` field, by the same rule)."""
+    full = star_count(rating)
     return "★" * full + "☆" * (5 - full)
 
 

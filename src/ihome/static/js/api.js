@@ -96,6 +96,20 @@
   // Reload after a short pause, so a success or conflict message is seen before the fresh page.
   function reloadSoon() { window.setTimeout(function () { window.location.reload(); }, 300); }
 
+  // Fen as people read a price: "¥416", or "¥416.50" when there are fen. The rule of money() in
+  // houses/presenters.py (Jinja's `money` filter, the API's price_display); a test checks they agree.
+  function money(fen) {
+    var value = Math.round(Number(fen) || 0), whole = Math.abs(value);
+    var yuan = Math.floor(whole / 100), cents = whole % 100;
+    return (value < 0 ? "-" : "") + "¥" + yuan + (cents ? "." + (cents < 10 ? "0" : "") + cents : "");
+  }
+
+  // A page restored from the back-forward cache would show what it showed when it was left (a free
+  // night since booked, an order since paid): every page of ours is live data, so fetch it again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken,
-                   reloadSoon: reloadSoon };
+                   reloadSoon: reloadSoon, money: money };
 })();

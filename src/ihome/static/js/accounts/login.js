@@ -11,7 +11,8 @@
       mobile: form.elements.mobile.value.trim(),
       password: form.elements.password.value
     }).then(function () {
-      window.location.assign(form.dataset.next || "/my");
+      // replace, not assign: Back from the next page must not return to this form (logged in by now)
+      window.location.replace(form.dataset.next || "/my");
     }).catch(function (error) {
       ihome.busy(submit, false);
       ihome.showErrors(form, error);

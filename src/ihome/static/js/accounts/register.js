@@ -79,7 +79,8 @@
       password: form.elements.password.value,
       password2: form.elements.password2.value
     }).then(function () {
-      window.location.assign(form.dataset.next || "/my");
+      // replace, not assign: Back from the next page must not return to this form (logged in by now)
+      window.location.replace(form.dataset.next || "/my");
     }).catch(function (error) {
       ihome.busy(submit, false);
       ihome.showErrors(form, error);

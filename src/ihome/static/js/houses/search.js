@@ -1,5 +1,8 @@
 // Search page: filters live in the URL (pushState on a new search, popstate restores it), results
 // come from GET /api/v1.0/houses, and the next page loads when the end of the list scrolls into view.
+// Each history entry's state remembers how many pages were shown and the scroll position, so Back
+// from a house (or a reload) shows the same list at the same place; those pages are fetched again,
+// never shown from an old copy, so a stay booked meanwhile is not offered.
 (function () {
   "use strict";
 
@@ -67,13 +70,14 @@
     info.appendChild(text("p", "muted", house.area_name + " · " + house.address));
     var meta = document.createElement("p");
     meta.className = "house-meta";
-    meta.appendChild(text("span", "price", "¥" + (house.price / 100).toFixed(2)));
+    meta.appendChild(text("span", "price", house.price_display));
     meta.appendChild(text("span", "muted", "/" + list.dataset.night));
     meta.appendChild(text("span", "muted", " · " + counted("room", house.room_count) +
       " · " + counted("booking", house.order_count)));
     if (house.avg_rating) {
-      var full = Math.round(house.avg_rating);
-      meta.appendChild(text("span", "stars", "★★★★★".slice(0, full) + "☆☆☆☆☆".slice(0, 5 - full)));
+      var stars = text("span", "stars", "★★★★★".slice(0, house.stars) + "☆☆☆☆☆".slice(0, 5 - house.stars));
+      stars.title = house.avg_rating;
+      meta.appendChild(stars);
     }
     info.appendChild(meta);
     a.appendChild(thumb);
@@ -109,14 +113,52 @@
       state.total = data.total_page;
     }, function (error) {
       if (mine !== generation) return;
-      var details = [];
-      Object.keys(error.fields || {}).forEach(function (name) { details = details.concat(error.fields[name]); });
-      errorBox.textContent = details.length ? details.join(" ") : error.message;
-      errorBox.hidden = false;
+      showError(error);
     }).then(function () {
       if (mine !== generation) return;
       state.loading = false;
       showPagerState();
+      remember();
+    });
+  }
+
+  function showError(error) {
+    var details = [];
+    Object.keys(error.fields || {}).forEach(function (name) { details = details.concat(error.fields[name]); });
+    errorBox.textContent = details.length ? details.join(" ") : error.message;
+    errorBox.hidden = false;
+  }
+
+  // ---- the list as it was left, per history entry ----
+  function remember() {
+    window.history.replaceState({ filters: filtersFromUrl(), pages: state.page, scrollY: Math.round(window.scrollY) },
+                                "", window.location.href);
+  }
+
+  // Pages 2..saved.pages again (in parallel, appended in order), then the saved scroll position.
+  function restore(saved) {
+    var filters = filtersFromUrl(), mine = generation, wanted = [];
+    for (var p = state.page + 1; p <= Math.min(saved.pages, state.total); p++) wanted.push(p);
+    if (!wanted.length) { window.scrollTo(0, saved.scrollY || 0); remember(); return; }
+    state.loading = true;
+    showPagerState();
+    Promise.all(wanted.map(function (page) {
+      return window.ihome.api("GET", "/houses?" + query(Object.assign({}, filters, { p: String(page) })));
+    })).then(function (answers) {
+      if (mine !== generation) return;
+      answers.forEach(function (data) {
+        data.houses.forEach(function (house) { list.appendChild(card(house)); });
+        state.page = data.current_page;
+        state.total = data.total_page;
+      });
+    }, function (error) {
+      if (mine === generation) showError(error);
+    }).then(function () {
+      if (mine !== generation) return;
+      state.loading = false;
+      showPagerState();
+      window.scrollTo(0, saved.scrollY || 0);
+      remember();
     });
   }
 
@@ -132,7 +174,11 @@
     if (!datesValid()) return;
     var filters = filtersFromForm();
     var url = window.location.pathname + (query(filters) ? "?" + query(filters) : "");
-    if (url !== window.location.pathname + window.location.search) window.history.pushState(filters, "", url);
+    if (url !== window.location.pathname + window.location.search) {
+      remember();  // the entry being left keeps its scroll position
+      window.history.pushState({ filters: filters, pages: 0, scrollY: 0 }, "", url);
+    }
+    window.scrollTo(0, 0);
     load(filters, 1);
   }
 
@@ -142,11 +188,13 @@
     if (form.elements.sd.value && form.elements.ed.value) search();
   });
 
-  window.addEventListener("popstate", function () {
-    var filters = filtersFromUrl();
+  window.addEventListener("popstate", function (event) {
+    var filters = filtersFromUrl(), saved = event.state;
     fillForm(filters);
     datesValid();
-    load(filters, 1);
+    load(filters, 1).then(function () {
+      if (saved && (saved.pages > 1 || saved.scrollY)) restore(saved);
+    });
   });
 
   function nextPage() {
@@ -160,5 +208,20 @@
       if (entries.some(function (e) { return e.isIntersecting; })) nextPage();
     }, { rootMargin: "200px" }).observe(document.getElementById("sentinel"));
   }
-  window.history.replaceState(filtersFromUrl(), "", window.location.href);
+  // Scroll positions are ours to restore (after the pages are back), not the browser's.
+  if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
+  var scrollTimer = null;
+  window.addEventListener("scroll", function () {
+    if (state.loading) return;
+    window.clearTimeout(scrollTimer);
+    scrollTimer = window.setTimeout(remember, 150);
+  }, { passive: true });
+  list.addEventListener("click", function (event) {  // leaving for a house: remember exactly where
+    if (event.target.closest("a") && !state.loading) remember();
+  });
+  window.addEventListener("pagehide", function () { if (!state.loading) remember(); });
+
+  var saved = window.history.state;
+  if (saved && saved.pages && (saved.pages > state.page || saved.scrollY)) restore(saved);
+  else remember();
 })();

@@ -74,7 +74,7 @@
     endInput.value = checkOut ? iso(checkOut) : "";
     var nights = checkIn && checkOut ? nightsBetween(checkIn, checkOut) : 0;
     nightsOut.textContent = nights;
-    amountOut.textContent = (nights * price / 100).toFixed(2);
+    amountOut.textContent = window.ihome.money(nights * price);
     submit.disabled = !nights;
     if (!checkIn) hint.textContent = d.msgCheckin;
     else if (!checkOut) hint.textContent = d.msgCheckout;

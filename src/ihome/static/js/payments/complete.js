@@ -1,9 +1,14 @@
 // /pay/complete: send the provider's return parameters to PUT /api/v1.0/order/payment and show
-// the verified state. The messages come translated from the template's data-* attributes.
+// the verified state, in words (the order's status label, never its code). While the payment is
+// still being confirmed (the provider's notification has not landed yet) it asks again, a bounded
+// number of times. The messages come translated from the template's data-* attributes.
 (function () {
   "use strict";
   var box = document.querySelector("[data-page=pay-complete]");
   var result = box.querySelector("[data-pay-result]");
+  var statusOut = box.querySelector("[data-pay-status]");
+  var labels = JSON.parse(statusOut.dataset.labels || "{}");
+  var RECHECKS = 10, RECHECK_MS = 1000;
   var params = {};
   new URLSearchParams(window.location.search).forEach(function (value, key) { params[key] = value; });
 
@@ -17,17 +22,22 @@
     show("missing", box.dataset.msgMissing);
     return;
   }
-  window.ihome.api("PUT", "/order/payment", params).then(function (data) {
-    box.querySelector("[data-pay-order]").textContent = "#" + data.order_id;
-    box.querySelector("[data-pay-status]").textContent = data.status;
-    if (data.status === "PAID") {
-      show("paid", box.dataset.msgPaid);
-    } else if (data.paid) {
-      show("refunded", box.dataset.msgRefunded);
-    } else {
-      show("processing", box.dataset.msgProcessing);
-    }
-  }, function (error) {
-    show("error", error.message);
-  });
+  function check(left) {
+    window.ihome.api("PUT", "/order/payment", params).then(function (data) {
+      box.querySelector("[data-pay-order]").textContent = "#" + data.order_id;
+      statusOut.textContent = labels[data.status] || "";
+      statusOut.dataset.status = data.status;
+      if (data.status === "PAID") {
+        show("paid", box.dataset.msgPaid);
+      } else if (data.paid) {
+        show("refunded", box.dataset.msgRefunded);
+      } else {
+        show("processing", box.dataset.msgProcessing);
+        if (left > 0) window.setTimeout(function () { check(left - 1); }, RECHECK_MS);
+      }
+    }, function (error) {
+      show("error", error.message);
+    });
+  }
+  check(RECHECKS);
 })();
