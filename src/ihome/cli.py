@@ -99,14 +99,15 @@ def serve_command(host: str, port: int, workers: int, threads: int, no_celery: b
             added = prepare_database()
             if any(added.values()):
                 log.info("seeded %s", added)
-            db.engine.dispose()  # no connection of ours crosses the fork into gunicorn
-        gunicorn = runtime.gunicorn_command(host, port, workers, threads, access_log=not no_access_log)
-        supervisor.add(runtime.Child("gunicorn", lambda: runtime.fork_gunicorn(gunicorn, env)))
+            db.engine.dispose()  # no connection of ours crosses the fork into the children
+        # forked from this process, which has imported everything already: each starts in a blink
+        supervisor.start("gunicorn", runtime.gunicorn_command(host, port, workers, threads,
+                                                              access_log=not no_access_log), fork=True)
         if not no_celery:
-            worker = supervisor.start("celery worker", runtime.celery_worker_command())
+            worker = supervisor.start("celery worker", runtime.celery_worker_command(), fork=True)
             if embedded:  # its only worker: what the dead one held is redone at once
                 worker.after_death = lambda: _restore_tasks(env["IHOME_REDIS_URL"])
-            supervisor.start("celery beat", runtime.celery_beat_command(instance))
+            supervisor.start("celery beat", runtime.celery_beat_command(instance), fork=True)
         _announce_when_ready(host, port, supervisor)
         code = supervisor.wait()
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import runpy
 import shutil
 import signal
 import subprocess
@@ -209,17 +210,17 @@ class ForkedProcess:
         return code
 
 
-def fork_gunicorn(command: Sequence[str], env: dict[str, str]) -> ForkedProcess:
-    """Run gunicorn (``command`` as ``gunicorn_command`` builds it) in a child forked from this process.
+def fork_module(command: Sequence[str], env: dict[str, str]) -> ForkedProcess:
+    """Run ``command`` (``[python, "-m", module, *args]``) in a child forked from this process.
 
     Forked, not exec'd: this process has already imported Flask, SQLAlchemy, Celery and the rest
-    (seconds of CPU), so a master started again after a crash answers within a second, importing
-    only ``ihome.wsgi`` (``create_app``, ~0.1 s) in each of its workers. The parent never imports
-    ``ihome.wsgi`` and holds no thread, so nothing it built is shared across the fork.
+    (seconds of CPU), so gunicorn's master or a Celery worker started again after a crash is
+    working within a second, importing only its entry module (``ihome.wsgi`` or ``ihome.worker``:
+    ``create_app``, ~0.1 s). The parent never imports those modules and holds no thread, so
+    nothing it built is shared across the fork.
     """
-    from gunicorn.app.wsgiapp import WSGIApplication
-
-    argv = ["gunicorn", *command[command.index("gunicorn") + 1:]]
+    at = list(command).index("-m")
+    module, args = command[at + 1], list(command[at + 2:])
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -231,13 +232,12 @@ def fork_gunicorn(command: Sequence[str], env: dict[str, str]) -> ForkedProcess:
             signal.signal(sig, signal.SIG_DFL)
         os.setsid()
         die_with_parent()
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
         os.environ.clear()
         os.environ.update(env)
-        logging.getLogger().handlers.clear()  # gunicorn and the app log for themselves
-        sys.argv = argv
-        WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]", prog="gunicorn").run()
+        logging.getLogger().handlers.clear()  # gunicorn, Celery and the app log for themselves
+        sys.argv = [module, *args]
+        runpy.run_module(module, run_name="__main__", alter_sys=True)  # what ``python -m`` does
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -308,11 +308,16 @@ class Supervisor:
     def _on_signal(self, signum: int, _frame: object) -> None:
         self.received.append(signum)
 
-    def start(self, name: str, args: Sequence[str]) -> Child:
-        """Start a command as a child; each leads its own process group, so stopping it stops what it forked."""
+    def start(self, name: str, args: Sequence[str], *, fork: bool = False) -> Child:
+        """Start a command as a child; each leads its own process group, so stopping it stops what it forked.
+
+        ``fork``: a ``python -m`` command run by ``fork_module`` (fast to start again), not exec'd.
+        """
         command = list(args)
 
         def launch() -> Process:
+            if fork:
+                return fork_module(command, self.env)
             return subprocess.Popen(command, env=self.env, stdin=subprocess.DEVNULL, start_new_session=True,
                                     preexec_fn=die_with_parent)
 

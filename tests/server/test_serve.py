@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -92,15 +93,18 @@ def test_serve_runs_everything_and_a_signal_stops_everything(tmp_path, stop_sign
         children = _descendants(process.pid)
         commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ") for pid in children
                             if Path(f"/proc/{pid}/cmdline").exists())
-        for expected in ("redis-server", "worker", "beat"):
-            assert expected in commands
-        # gunicorn is forked from `ihome serve` (its command line is serve's): find it by its port
+        assert commands.count("redis-server") == 2  # sessions and queue; cached reads
+        # gunicorn, the Celery worker and beat are forked from `ihome serve` (their command line is
+        # serve's): gunicorn is found by its port, the others by the pids the supervisor logs below
         assert _listening_pids(port) & children
     finally:
         children = _descendants(process.pid)
         process.send_signal(stop_signal)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
+    started = dict(re.findall(r"ihome\.runtime: started (.+?) \(pid (\d+)\)", output))
+    assert set(started) == {"redis", "cache redis", "gunicorn", "celery worker", "celery beat"}
+    assert {int(pid) for pid in started.values()} <= children
     time.sleep(0.2)
     assert [pid for pid in children if _alive(pid)] == []
     assert not (tmp_path / "instance" / "redis" / "redis.sock").exists()
