@@ -28,7 +28,7 @@ lock: | $(VENV)/bin/uv
 	$(UV) lock --upgrade
 
 run: $(VENV)/.run-installed
-	$(VENV)/bin/ihome serve
+	$(VENV)/bin/ihome serve $(if $(PORT),--port $(PORT))
 
 demo: $(VENV)/.run-installed
 	$(VENV)/bin/ihome demo

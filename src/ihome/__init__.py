@@ -72,8 +72,13 @@ def register_extensions(app: APIFlask) -> None:
     if not app.config["REDIS_URL"]:
         # where `ihome serve` puts its embedded Redis, so operator commands reach the same one
         app.config["REDIS_URL"] = f"unix://{Path(app.instance_path) / 'redis' / 'redis.sock'}?db=0"
+        # and its second, memory-bounded Redis for cached reads (see ihome.runtime)
+        app.config["CACHE_REDIS_URL"] = app.config.get("CACHE_REDIS_URL") or (
+            f"unix://{Path(app.instance_path) / 'redis-cache' / 'redis.sock'}?db=0")
     redis_client = make_client(app.config["REDIS_URL"])
     app.extensions["ihome.redis"] = redis_client
+    if app.config.get("CACHE_REDIS_URL"):
+        app.extensions["ihome.cache_redis"] = make_client(app.config["CACHE_REDIS_URL"])
 
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)

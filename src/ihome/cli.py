@@ -72,46 +72,101 @@ def demo_command(houses: int) -> None:
 @click.option("--no-celery", is_flag=True, help="do not start the Celery worker and beat")
 @click.option("--no-access-log", is_flag=True, help="do not log every request (gunicorn's access log)")
 def serve_command(host: str, port: int, workers: int, threads: int, no_celery: bool, no_access_log: bool) -> None:
-    """Run the whole system: Redis (embedded if IHOME_REDIS_URL is unset), migrations, gunicorn, Celery."""
+    """Run the whole system: Redis (embedded if IHOME_REDIS_URL is unset), migrations, gunicorn, Celery.
+
+    Every child is supervised: one that dies is started again while the others keep serving.
+    """
     from ihome import runtime
+    from ihome.config import load_config
+    from ihome.extensions import db
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    env = dict(os.environ)
-    instance = os.path.abspath(env.get("IHOME_INSTANCE_PATH") or "./instance")
-    env["IHOME_INSTANCE_PATH"] = instance
+    env = serve_environment(dict(os.environ), host=host, port=port)
+    try:
+        settings = load_config(environ=env)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    instance = env["IHOME_INSTANCE_PATH"]
     supervisor = runtime.Supervisor(env)  # first: a signal from here on stops everything cleanly
-    redis_server = None
     code = 1
     try:
-        if not env.get("IHOME_REDIS_URL"):
-            redis_server = runtime.EmbeddedRedis(instance).start()
-            env["IHOME_REDIS_URL"] = redis_server.url
-            log.info("embedded Redis at %s", redis_server.socket)
-        os.environ.update({k: env[k] for k in ("IHOME_INSTANCE_PATH", "IHOME_REDIS_URL")})
+        embedded = not env.get("IHOME_REDIS_URL")
+        if embedded:
+            _start_embedded_redis(supervisor, env, instance, settings["CACHE_MAXMEMORY_MB"])
+        os.environ.update({k: env[k] for k in SERVE_VARIABLES if k in env})
         app = _create_app()
         with app.app_context():
             added = prepare_database()
             if any(added.values()):
                 log.info("seeded %s", added)
+            db.engine.dispose()  # no connection of ours crosses the fork into the children
+        # forked from this process, which has imported everything already: each starts in a blink
         supervisor.start("gunicorn", runtime.gunicorn_command(host, port, workers, threads,
-                                                                  access_log=not no_access_log))
+                                                              access_log=not no_access_log), fork=True)
         if not no_celery:
-            supervisor.start("celery worker", runtime.celery_worker_command())
-            supervisor.start("celery beat", runtime.celery_beat_command(instance))
+            worker = supervisor.start("celery worker", runtime.celery_worker_command(), fork=True)
+            if embedded:  # its only worker: what the dead one held is redone at once
+                worker.after_death = lambda: _restore_tasks(env["IHOME_REDIS_URL"])
+            supervisor.start("celery beat", runtime.celery_beat_command(instance), fork=True)
         _announce_when_ready(host, port, supervisor)
         code = supervisor.wait()
     finally:
         supervisor.stop()
-        if redis_server:
-            redis_server.stop()
         log.info("iHome stopped")
     sys.exit(code)
 
 
+# What ``ihome serve`` decides for its children, and for the app it builds itself to migrate.
+SERVE_VARIABLES = ("IHOME_INSTANCE_PATH", "IHOME_REDIS_URL", "IHOME_CACHE_REDIS_URL", "IHOME_PUBLIC_URL")
+
+
+def served_url(host: str, port: int) -> str:
+    """The address ``ihome serve`` answers on, as a browser on this machine writes it."""
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - a comparison, not a bind
+    return f"http://{shown}:{port}"
+
+
+def serve_environment(environ: dict[str, str], *, host: str, port: int) -> dict[str, str]:
+    """The children's environment: an absolute instance folder and, outside production, the public URL
+    of the address actually served when ``IHOME_PUBLIC_URL`` is unset (production must set it)."""
+    env = dict(environ)
+    env["IHOME_INSTANCE_PATH"] = os.path.abspath(env.get("IHOME_INSTANCE_PATH") or "./instance")
+    if env.get("IHOME_ENV", "development") != "production" and not env.get("IHOME_PUBLIC_URL"):
+        env["IHOME_PUBLIC_URL"] = served_url(host, port)
+    return env
+
+
+def _start_embedded_redis(supervisor: Any, env: dict[str, str], instance: str, cache_mb: int) -> None:
+    """The main Redis (append-only file, never evicts) and, unless one is configured, the cache Redis."""
+    from ihome import runtime
+
+    main_redis = runtime.EmbeddedRedis(instance)
+    supervisor.add(runtime.Child("redis", main_redis.launch, cleanup=main_redis.stop, last=True))
+    env["IHOME_REDIS_URL"] = main_redis.url
+    log.info("embedded Redis at %s (append-only file in its folder)", main_redis.socket)
+    if not env.get("IHOME_CACHE_REDIS_URL"):
+        cache_redis = runtime.EmbeddedRedis(instance, name="redis-cache", persistent=False, maxmemory_mb=cache_mb)
+        supervisor.add(runtime.Child("cache redis", cache_redis.launch, cleanup=cache_redis.stop, last=True))
+        env["IHOME_CACHE_REDIS_URL"] = cache_redis.url
+        log.info("embedded cache Redis at %s (%s MB, least recently used first)", cache_redis.socket, cache_mb)
+
+
+def _restore_tasks(redis_url: str) -> None:
+    from ihome import runtime
+    from ihome.core.redis_client import celery_url
+
+    try:
+        count = runtime.restore_unacknowledged_tasks(celery_url(redis_url))
+    except Exception as exc:  # Redis down too: the visibility timeout hands them out later
+        log.warning("could not put back the dead worker's tasks now: %s", exc)
+        return
+    if count:
+        log.warning("put back %s task(s) the dead worker had taken; they will be redone", count)
+
+
 def _announce_when_ready(host: str, port: int, supervisor: Any, timeout: float = 15.0) -> None:
     """Log the URL once /healthz answers (or give up quietly on a signal or after ``timeout``)."""
-    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
-    url = f"http://{shown}:{port}"
+    url = served_url(host, port)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not supervisor.received:
         try:

@@ -38,6 +38,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_INSTANCE_PATH", "INSTANCE_PATH", "./instance", str, "SQLite file, uploads, keys"),
     Setting("IHOME_DATABASE_URL", "DATABASE_URL", None, str, "SQLAlchemy URL; default SQLite (WAL) in the instance"),
     Setting("IHOME_REDIS_URL", "REDIS_URL", None, str, "redis:// or unix://; default: an embedded Redis"),
+    Setting("IHOME_CACHE_REDIS_URL", "CACHE_REDIS_URL", None, str,
+            "Redis for cached reads only (memory-bounded, evicts); default: a second embedded Redis, "
+            "else IHOME_REDIS_URL"),
+    Setting("IHOME_CACHE_MAXMEMORY_MB", "CACHE_MAXMEMORY_MB", 64, int,
+            "memory bound of the embedded cache Redis, in MB (least recently used entries go first)"),
+    Setting("IHOME_TASK_VISIBILITY_TIMEOUT", "TASK_VISIBILITY_TIMEOUT", 600, int,
+            "seconds before a task taken by a worker that vanished is handed to another worker"),
     Setting("IHOME_TIMEZONE", "TIMEZONE", "Asia/Shanghai", str, "the marketplace's time zone for dates"),
     Setting("IHOME_LOG_LEVEL", "LOG_LEVEL", "INFO", str, "logging level"),
     Setting("IHOME_TRUSTED_PROXIES", "TRUSTED_PROXIES", 0, int, "reverse proxies in front (X-Forwarded-For hops)"),
@@ -101,9 +108,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_ALIPAY_PUBLIC_KEY", "ALIPAY_PUBLIC_KEY", None, str, "Alipay's public key (PEM text)"),
     Setting("IHOME_ALIPAY_PUBLIC_KEY_FILE", "ALIPAY_PUBLIC_KEY_FILE", None, str, "path of Alipay's public key"),
     Setting("IHOME_ALIPAY_GATEWAY", "ALIPAY_GATEWAY", None, str,
-            "gateway URL; Alipay's, its sandbox's, or default the local simulator"),
+            "gateway URL; default Alipay's production gateway (alipay backend) or the local simulator"),
     Setting("IHOME_PUBLIC_URL", "PUBLIC_URL", "http://127.0.0.1:5000", str,
-            "the site's public base URL (payment return and notify URLs)"),
+            "the site's public base URL (payment return and notify URLs); required in production; "
+            "`ihome serve` defaults it to the address it serves"),
     Setting("IHOME_PAYMENT_QUERY_AFTER_SECONDS", "PAYMENT_QUERY_AFTER_SECONDS", 300, int,
             "unconfirmed payments older than this are queried"),
     Setting("IHOME_REFUND_MAX_ATTEMPTS", "REFUND_MAX_ATTEMPTS", 20, int,
@@ -124,7 +132,6 @@ REQUIRED_BY_BACKEND: Mapping[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("PAYMENT_BACKEND", "alipay"): (
         ("ALIPAY_PRIVATE_KEY", "ALIPAY_PRIVATE_KEY_FILE"),
         ("ALIPAY_PUBLIC_KEY", "ALIPAY_PUBLIC_KEY_FILE"),
-        ("ALIPAY_GATEWAY",),
     ),
 }
 
@@ -173,6 +180,8 @@ def _check_production(config: dict[str, Any], explicit: set[str]) -> None:
     key = config["SECRET_KEY"]
     if not key or key == DEV_SECRET_KEY or len(key) < 32:
         raise ConfigError("production needs IHOME_SECRET_KEY: a random value of at least 32 characters")
+    if "PUBLIC_URL" not in explicit:  # the development default would send Alipay's notify to 127.0.0.1
+        raise ConfigError("production needs IHOME_PUBLIC_URL: the https address browsers and Alipay reach")
     for setting in SETTINGS:
         if setting.dev_only and config.get(setting.key):
             raise ConfigError(f"{setting.env} is for development only and must not be set in production")

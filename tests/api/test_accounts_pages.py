@@ -100,7 +100,7 @@ def test_dev_outbox_is_absent_in_production(app, redis_server, tmp_path):
         "PAYMENT_BACKEND": "alipay", "CAPTCHA_TEST_CODE": None,
         "RONGLIAN_ACCOUNT_SID": "sid", "RONGLIAN_AUTH_TOKEN": "token", "RONGLIAN_APP_ID": "app",
         "ALIPAY_PRIVATE_KEY_FILE": str(tmp_path / "app.pem"), "ALIPAY_PUBLIC_KEY_FILE": str(tmp_path / "ali.pem"),
-        "ALIPAY_GATEWAY": "https://openapi.alipay.com/gateway.do",
+        "ALIPAY_GATEWAY": "https://openapi.alipay.com/gateway.do", "PUBLIC_URL": "https://ihome.example.com",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "REDIS_URL": redis_url(redis_server, 9),
         "INSTANCE_PATH": str(tmp_path),
     })

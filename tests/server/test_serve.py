@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -45,6 +46,23 @@ def _alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _listening_pids(port: int) -> set[int]:
+    """The pids holding a socket that listens on 127.0.0.1:``port`` (read from /proc)."""
+    wanted = f"0100007F:{port:04X}"
+    inodes = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+              if line.split()[1] == wanted and line.split()[3] == "0A"}
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                links = {os.readlink(fd) for fd in (entry / "fd").iterdir()}
+            except OSError:
+                continue
+            if any(f"socket:[{inode}]" in links for inode in inodes):
+                pids.add(int(entry.name))
+    return pids
+
+
 def _get(url: str) -> tuple[int, dict]:
     with urllib.request.urlopen(url, timeout=2) as response:
         return response.status, json.loads(response.read())
@@ -75,13 +93,18 @@ def test_serve_runs_everything_and_a_signal_stops_everything(tmp_path, stop_sign
         children = _descendants(process.pid)
         commands = " ".join(Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ") for pid in children
                             if Path(f"/proc/{pid}/cmdline").exists())
-        for expected in ("redis-server", "gunicorn", "worker", "beat"):
-            assert expected in commands
+        assert commands.count("redis-server") == 2  # sessions and queue; cached reads
+        # gunicorn, the Celery worker and beat are forked from `ihome serve` (their command line is
+        # serve's): gunicorn is found by its port, the others by the pids the supervisor logs below
+        assert _listening_pids(port) & children
     finally:
         children = _descendants(process.pid)
         process.send_signal(stop_signal)
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
+    started = dict(re.findall(r"ihome\.runtime: started (.+?) \(pid (\d+)\)", output))
+    assert set(started) == {"redis", "cache redis", "gunicorn", "celery worker", "celery beat"}
+    assert {int(pid) for pid in started.values()} <= children
     time.sleep(0.2)
     assert [pid for pid in children if _alive(pid)] == []
     assert not (tmp_path / "instance" / "redis" / "redis.sock").exists()

@@ -1,32 +1,49 @@
-"""Background jobs of accounts: sending text messages, with retries.
+"""Background jobs of accounts: sending text messages, with retries, each message at most once.
 
 A provider failure that may pass (timeout, 5xx) is retried with exponential backoff; every failure
 is logged, and the last one at ERROR, so no message is lost silently.
+
+Tasks are acknowledged late (``ihome.core.tasks``): a worker killed mid-task leaves its message to
+be delivered again. The message's id (the Celery task id, which a redelivery and a retry keep) is
+marked in Redis once the text is sent, and a marked message is never sent again, so a person gets
+each text once. (Only a kill between the provider's answer and the mark, a few microseconds, could
+still send one twice: at least once, never zero times.)
 """
 
 from __future__ import annotations
 
 import logging
 
+import redis
 from celery import shared_task
 
+from ihome.core.redis_client import get_redis
 from ihome.integrations.sms import SmsError, get_sms_backend, mask_mobile
 
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
+SENT_PREFIX = "ihome:sms:sent:"
+SENT_TTL = 2 * 24 * 3600  # longer than any redelivery or retry of the same message
 
 
 SEND_SMS = "ihome.accounts.send_sms_message"
 
 
-@shared_task(name=SEND_SMS, bind=True, max_retries=MAX_RETRIES, acks_late=True)
+@shared_task(name=SEND_SMS, bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True)
 def send_sms_message(self, mobile: str, body: str, params: list[str] | None = None) -> None:
     """Send one text message through the configured backend (``params`` fill a provider template)."""
+    sent_key = SENT_PREFIX + str(self.request.id)
+    attempt = self.request.retries + 1
     try:
+        if get_redis().exists(sent_key):
+            log.info("SMS to %s (message %s) was already sent; not sending it again",
+                     mask_mobile(mobile), self.request.id)
+            return
         get_sms_backend().send(mobile, body, params=params)
-    except SmsError as exc:
-        attempt = self.request.retries + 1
-        if exc.retryable and self.request.retries < self.max_retries:
+        get_redis().set(sent_key, 1, ex=SENT_TTL)
+    except (SmsError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+        retryable = getattr(exc, "retryable", True)
+        if retryable and self.request.retries < self.max_retries:
             delay = 2 ** self.request.retries  # 1, 2, 4, 8, 16 s
             log.warning("SMS to %s failed (attempt %s), retrying in %s s: %s",
                         mask_mobile(mobile), attempt, delay, exc)

@@ -5,6 +5,11 @@ Each cached value's key embeds the current value of one or more *generation coun
 builds a new key and misses; old entries simply expire. Nothing has to guess which keys to delete.
 
 Redis being down degrades to uncached reads: ``cached`` then calls the loader directly.
+
+Everything here lives in the cache Redis (``get_cache_redis``), never beside sessions and the task
+queue: under ``ihome serve`` a server of its own with ``maxmemory`` and ``volatile-lru``. Values
+always carry a TTL and generation counters never do, so eviction drops old values, never a
+counter (a lost counter would restart at 0 and could reach a stale value again).
 """
 
 from __future__ import annotations
@@ -19,14 +24,15 @@ from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ihome.core.redis_client import get_redis
+from ihome.core.redis_client import get_cache_redis
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PREFIX = "ihome:cache:"
 GEN_PREFIX = "ihome:gen:"
 BUMPS = "ihome.cache_bumps"
-REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Down, or refusing a write (out of memory): either way the read goes to the loader.
+REDIS_DOWN = (redis.exceptions.RedisError,)
 
 
 # One round trip per read: the generations, the versioned key, and the value under it.
@@ -45,7 +51,7 @@ def _read(key: str, names: list[str]) -> tuple[str, bytes | None]:
     """(the versioned key, its cached value or None), in one Redis round trip."""
     script = current_app.extensions.get("ihome.cache_read")
     if script is None:
-        script = current_app.extensions["ihome.cache_read"] = get_redis().register_script(READ_SCRIPT)
+        script = current_app.extensions["ihome.cache_read"] = get_cache_redis().register_script(READ_SCRIPT)
     result = script(keys=[GEN_PREFIX + n for n in names], args=[PREFIX + key, *names])
     full_key = result[0].decode() if isinstance(result[0], bytes) else result[0]
     return full_key, (result[1] if len(result) > 1 else None)
@@ -67,7 +73,7 @@ def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = ()
         return loader()
     value = loader()
     try:
-        get_redis().set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
+        get_cache_redis().set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
     except REDIS_DOWN as exc:
         log.warning("cache unavailable, not storing %s: %s", key, exc)
     return value
@@ -80,7 +86,7 @@ def bump(*names: str) -> None:
     only moves forward, and values expire within ``CACHE_TTL``.
     """
     try:
-        pipe = get_redis().pipeline()
+        pipe = get_cache_redis().pipeline()
         for name in names:
             pipe.incr(GEN_PREFIX + name)
         pipe.execute()

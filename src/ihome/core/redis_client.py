@@ -1,7 +1,11 @@
-"""The app's Redis client, built to fail fast, and the same server's URL for each library.
+"""The app's Redis clients, built to fail fast, and the same server's URL for each library.
 
 redis-py retries by default, so a dead Redis would take seconds to report: one short timeout and
 no retries make ``/readyz`` and every request that needs Redis answer 503 at once.
+
+Two clients, because Redis bounds memory per server, not per database: ``get_redis()`` reaches the
+server of sessions, queued tasks and counters (never evicts), ``get_cache_redis()`` the server of
+cached reads (``IHOME_CACHE_REDIS_URL``, bounded and evicting; the same server when unset).
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ def get_redis() -> Any:
     force a cast at each call site of this synchronous client.
     """
     return current_app.extensions["ihome.redis"]
+
+
+def get_cache_redis() -> Any:
+    """The Redis client for cached reads only: may evict, never holds anything that must last."""
+    return current_app.extensions.get("ihome.cache_redis") or current_app.extensions["ihome.redis"]
 
 
 def _parts(url: str) -> tuple[str, str, int]:

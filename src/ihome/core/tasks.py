@@ -55,10 +55,14 @@ def celery_init_app(app: Flask) -> Celery:
         result_backend=None,
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"socket_timeout": 5, "socket_connect_timeout": 2},
+        broker_transport_options=broker_transport_options(app.config),
         task_always_eager=app.config.get("CELERY_ALWAYS_EAGER", False),
         task_eager_propagates=False,
+        # At least once: a message is acknowledged only when its task has finished, and a task
+        # whose worker vanished goes back to the queue. Tasks are idempotent (state transitions
+        # guarded by the current state; texts deduplicated by message id, see accounts.tasks).
         task_acks_late=True,
+        task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         timezone="UTC",
         beat_schedule=_beat_schedule(app),
@@ -67,6 +71,17 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def broker_transport_options(config: Any) -> dict[str, Any]:
+    """Kombu's Redis transport options: short socket timeouts, and the visibility timeout.
+
+    A message a worker took but never acknowledged is handed out again after the visibility
+    timeout, so it must exceed the longest task, countdowns included (an SMS retry waits at most
+    16 s; provider calls time out within seconds): ``IHOME_TASK_VISIBILITY_TIMEOUT``, 600 s.
+    """
+    return {"socket_timeout": 5, "socket_connect_timeout": 2,
+            "visibility_timeout": int(config.get("TASK_VISIBILITY_TIMEOUT", 600))}
 
 
 def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:

@@ -63,3 +63,23 @@ def test_a_refusal_is_not_retried_but_logged_at_error(app, flaky, caplog):
     result = sms_task(app).apply(args=("13800138000", "code"))
     assert result.failed() and backend.calls == 1
     assert any(r.levelno == logging.ERROR and "bad template" in r.getMessage() for r in caplog.records)
+
+
+def test_a_message_delivered_again_is_not_sent_twice(app, flaky, redis):
+    """A worker killed after sending but before acknowledging: the redelivery (same id) sends nothing."""
+    from ihome.accounts.tasks import SENT_PREFIX
+
+    backend = flaky()
+    sms_task(app).apply(args=("13800138000", "your booking"), task_id="message-1")
+    sms_task(app).apply(args=("13800138000", "your booking"), task_id="message-1")
+    sms_task(app).apply(args=("13800138000", "your booking"), task_id="message-2")
+    assert backend.sent == [("13800138000", "your booking", None)] * 2
+    assert redis.ttl(SENT_PREFIX + "message-1") > 0  # the mark expires on its own
+
+
+def test_a_failed_send_leaves_no_mark(app, flaky, redis):
+    from ihome.accounts.tasks import SENT_PREFIX
+
+    flaky(SmsError("bad template", retryable=False))
+    assert sms_task(app).apply(args=("13800138000", "code"), task_id="message-3").failed()
+    assert not redis.exists(SENT_PREFIX + "message-3")

@@ -11,7 +11,7 @@ PROD = {"IHOME_ENV": "production", "IHOME_SECRET_KEY": GOOD_KEY, "IHOME_SMS_BACK
         "IHOME_RONGLIAN_ACCOUNT_SID": "sid", "IHOME_RONGLIAN_AUTH_TOKEN": "token", "IHOME_RONGLIAN_APP_ID": "app",
         "IHOME_PAYMENT_BACKEND": "alipay", "IHOME_ALIPAY_PRIVATE_KEY_FILE": "/etc/ihome/app.pem",
         "IHOME_ALIPAY_PUBLIC_KEY_FILE": "/etc/ihome/alipay.pem",
-        "IHOME_ALIPAY_GATEWAY": "https://openapi.alipay.com/gateway.do"}
+        "IHOME_PUBLIC_URL": "https://ihome.example.com"}
 
 
 def test_defaults_need_no_configuration(tmp_path):
@@ -61,7 +61,7 @@ def test_every_setting_is_in_the_readme():
     assert missing == []
 
 
-@pytest.mark.parametrize("missing", ["IHOME_RONGLIAN_AUTH_TOKEN", "IHOME_ALIPAY_GATEWAY"])
+@pytest.mark.parametrize("missing", ["IHOME_RONGLIAN_AUTH_TOKEN", "IHOME_ALIPAY_PUBLIC_KEY_FILE"])
 def test_production_refuses_a_real_backend_without_its_credentials(missing):
     environ = {k: v for k, v in PROD.items() if k != missing}
     with pytest.raises(ConfigError, match=missing):
@@ -80,3 +80,58 @@ def test_production_qiniu_needs_its_bucket_and_domain():
                "IHOME_QINIU_BUCKET": "b"}
     with pytest.raises(ConfigError, match="IHOME_QINIU_DOMAIN"):
         load_config(environ=environ)
+
+
+def test_production_needs_its_public_url_spelled_out():
+    environ = {k: v for k, v in PROD.items() if k != "IHOME_PUBLIC_URL"}
+    with pytest.raises(ConfigError, match="IHOME_PUBLIC_URL"):
+        load_config(environ=environ)
+
+
+def test_production_pays_through_alipays_production_gateway_by_default(tmp_path):
+    """The README tells production to omit IHOME_ALIPAY_GATEWAY: it starts, and uses Alipay's gateway."""
+    from flask import Flask
+
+    from ihome.integrations.payments import build_payment_gateway
+    from ihome.payments.simulator.keys import ensure_key_pairs
+
+    keys = ensure_key_pairs(tmp_path)  # any valid PEM pair stands in for the real keys
+    (tmp_path / "app.pem").write_text(keys.app_private_pem)
+    (tmp_path / "alipay.pem").write_text(keys.simulator_public_pem)
+    config = load_config(environ={**PROD, "IHOME_ALIPAY_PRIVATE_KEY_FILE": str(tmp_path / "app.pem"),
+                                  "IHOME_ALIPAY_PUBLIC_KEY_FILE": str(tmp_path / "alipay.pem")})
+    assert config["PRODUCTION"] and not config["ALIPAY_GATEWAY"]
+    app = Flask("production")
+    app.config.update(config)
+    gateway = build_payment_gateway(app)
+    url = gateway.page_pay_url(out_trade_no="ih1-abc", total_amount="1.00", subject="iHome #1",
+                               return_url="https://ihome.example.com/pay/complete",
+                               notify_url="https://ihome.example.com/api/v1.0/payments/alipay/notify")
+    assert url.startswith("https://openapi.alipay.com/gateway.do?")
+
+
+def test_serve_gives_its_children_the_address_it_serves_outside_production():
+    from ihome.cli import serve_environment
+
+    env = serve_environment({"IHOME_INSTANCE_PATH": "i"}, host="0.0.0.0", port=5001)  # noqa: S104
+    assert env["IHOME_PUBLIC_URL"] == "http://127.0.0.1:5001"
+    assert load_config(environ=env)["PUBLIC_URL"] == "http://127.0.0.1:5001"
+    explicit = serve_environment({"IHOME_PUBLIC_URL": "https://x.example"}, host="127.0.0.1", port=5001)
+    assert explicit["IHOME_PUBLIC_URL"] == "https://x.example"
+    production = serve_environment({"IHOME_ENV": "production"}, host="127.0.0.1", port=5001)
+    assert "IHOME_PUBLIC_URL" not in production  # production must say it: the refusal above
+
+
+def test_make_run_takes_a_port():
+    import shutil
+    import subprocess
+
+    root = Path(__file__).resolve().parents[3]
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    dry = subprocess.run(["make", "-n", "run", "PORT=5001"], cwd=root,
+                         capture_output=True, text=True, check=True).stdout
+    assert ".venv/bin/ihome serve --port 5001" in dry
+    plain = subprocess.run(["make", "-n", "run"], cwd=root,
+                           capture_output=True, text=True, check=True).stdout
+    assert "ihome serve" in plain and "--port" not in plain
