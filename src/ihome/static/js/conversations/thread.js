@@ -1,5 +1,5 @@
 // A conversation thread: send with the JSON API, and poll GET messages?after=<last id> while the tab is visible.
-// Polling starts every 4 s, slows down (doubling, up to 30 s) while nothing arrives, speeds up again on news,
+// Polling starts every 4 s, slows down (x1.5 each time, up to 30 s) while nothing arrives, speeds up again on news,
 // and stops while the tab is hidden. Message text is set with textContent: never parsed as HTML.
 (function () {
   "use strict";
@@ -75,7 +75,7 @@
         list.lastElementChild.scrollIntoView({ block: "end" });
         delay = FAST;
       } else {
-        delay = Math.min(delay * 2, SLOW);
+        delay = Math.min(Math.round(delay * 1.5), SLOW);
       }
       list.dataset.lastId = String(last);
       if (fromOthers) return markRead();
