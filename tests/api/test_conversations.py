@@ -55,7 +55,7 @@ def test_asking_about_a_missing_house_is_404(chat):
 def test_anonymous_visitors_cannot_start_or_list(api, chat):
     api.post(f"/houses/{chat.house.id}/conversation", json={"text": "hi"}).expect(401, "4101")
     api.get("/conversations").expect(401, "4101")
-    api.get("/conversations/unread").expect(401, "4101")
+    assert api.get("/conversations/unread").expect(200).data == {"unread": 0, "logged_in": False}
     assert rows(Conversation) == 0
 
 
@@ -148,14 +148,14 @@ def test_lists_show_the_other_person_the_last_message_and_unread_counts_newest_f
     assert host_list[0]["other"] == {"user_id": chat.guest.id, "name": chat.guest.name, "avatar_url": None}
     guest_list = chat.guest_api.get("/conversations").data["conversations"]
     assert [c["unread"] for c in guest_list] == [0, 0] and guest_list[1]["other"]["user_id"] == chat.host.id
-    assert chat.host_api.get("/conversations/unread").data == {"unread": 3}
-    assert chat.guest_api.get("/conversations/unread").data == {"unread": 0}
+    assert chat.host_api.get("/conversations/unread").data == {"unread": 3, "logged_in": True}
+    assert chat.guest_api.get("/conversations/unread").data == {"unread": 0, "logged_in": True}
 
     chat.host_api.put(f"/conversations/{cid}/read").expect(200)
     assert db.session.get(Conversation, cid).host_read_id == db.session.get(Conversation, cid).last_message_id
-    assert chat.host_api.get("/conversations/unread").data == {"unread": 1}
+    assert chat.host_api.get("/conversations/unread").data == {"unread": 1, "logged_in": True}
     chat.host_api.post(f"/conversations/{cid}/messages", json={"text": "好的"}).expect(201)
-    assert chat.guest_api.get("/conversations/unread").data == {"unread": 1}
+    assert chat.guest_api.get("/conversations/unread").data == {"unread": 1, "logged_in": True}
     assert chat.guest_api.get("/conversations").data["conversations"][0]["conversation_id"] == cid
 
 

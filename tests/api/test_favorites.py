@@ -20,11 +20,11 @@ def test_put_and_delete_are_idempotent(user_api, user):
         answer = user_api.put(f"/houses/{house_id}/favorite").expect(200)
         assert answer.data is None
         assert favorite_rows() == [(user["id"], house_id)]
-    assert user_api.get("/user/favorites/ids").expect(200).data == {"house_ids": [house_id]}
+    assert user_api.get("/user/favorites/ids").expect(200).data == {"house_ids": [house_id], "logged_in": True}
     for _ in range(2):
         user_api.delete(f"/houses/{house_id}/favorite").expect(200)
         assert favorite_rows() == []
-    assert user_api.get("/user/favorites/ids").data == {"house_ids": []}
+    assert user_api.get("/user/favorites/ids").data == {"house_ids": [], "logged_in": True}
 
 
 def test_my_favourites_are_house_summaries_newest_first(user_api, app):
@@ -41,7 +41,7 @@ def test_my_favourites_are_house_summaries_newest_first(user_api, app):
     houses = user_api.get("/user/favorites").expect(200).data["houses"]
     assert [h["title"] for h in houses] == ["First", "Second"]
     assert {"house_id", "price", "area_name", "index_image_url", "avg_rating"} <= set(houses[0])
-    assert user_api.get("/user/favorites/ids").data == {"house_ids": [first, second]}
+    assert user_api.get("/user/favorites/ids").data == {"house_ids": [first, second], "logged_in": True}
     page = user_api.client.get("/my/favorites").get_data(as_text=True)
     assert page.index("First") < page.index("Second") and 'id="favorite-houses"' in page
 
@@ -56,7 +56,7 @@ def test_anonymous_visitors_get_401_and_change_nothing(api):
     house_id = make_house().id
     api.put(f"/houses/{house_id}/favorite").expect(401, "4101")
     api.get("/user/favorites").expect(401, "4101")
-    api.get("/user/favorites/ids").expect(401, "4101")
+    assert api.get("/user/favorites/ids").expect(200).data == {"house_ids": [], "logged_in": False}
     assert favorite_rows() == []
     assert api.client.get("/my/favorites").status_code == 302
 
@@ -77,6 +77,6 @@ def test_favourites_are_per_user(user_api, app):
     user_api.put(f"/houses/{house_id}/favorite").expect(200)
     other = ApiClient(app.test_client())
     login(other.client, make_user().id)
-    assert other.get("/user/favorites/ids").data == {"house_ids": []}
+    assert other.get("/user/favorites/ids").data == {"house_ids": [], "logged_in": True}
     other.delete(f"/houses/{house_id}/favorite").expect(200)
     assert len(favorite_rows()) == 1

@@ -43,6 +43,7 @@ class ConversationListOut(BaseModel):
 
 class UnreadOut(BaseModel):
     unread: int = Field(description="unread messages from others over all your conversations")
+    logged_in: bool = Field(description="false for an anonymous visitor (unread is then 0)")
 
 
 class MessagesQuery(BaseModel):

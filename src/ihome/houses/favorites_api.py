@@ -6,7 +6,7 @@ from apiflask import APIBlueprint, APIFlask
 from pydantic import BaseModel, Field, RootModel
 
 from ihome.core.responses import ok
-from ihome.core.security import login_required, require_user_id
+from ihome.core.security import current_user_id, login_required, require_user_id
 from ihome.extensions import db
 from ihome.houses import favorites
 from ihome.houses.schemas import UserHousesOut
@@ -22,6 +22,7 @@ class NullOut(RootModel[None]):
 
 class FavoriteIdsOut(BaseModel):
     house_ids: list[int] = Field(description="ids of your favourite houses, newest first (at most 500)")
+    logged_in: bool = Field(description="false for an anonymous visitor (house_ids is then empty)")
 
 
 @bp.put("/houses/<int:house_id>/favorite")
@@ -56,14 +57,17 @@ def mine():
 
 
 @bp.get("/user/favorites/ids")
-@login_required
 @bp.output(FavoriteIdsOut)
 @bp.doc(summary="Ids of my favourites",
         description="What the pages' script reads to fill in the hearts on house cards and the house page, so "
-                    "those pages are the same for everyone (cacheable) and only this small answer is personal.",
-        responses={401: NOT_LOGGED_IN})
+                    "those pages are the same for everyone (cacheable) and only this small answer is personal. "
+                    "Anonymous visitors get {house_ids: [], logged_in: false} (not 401: the pages ask on every "
+                    "visit, and a browser logs each failed request).")
 def ids():
-    return ok({"house_ids": favorites.favorite_ids(user_id=require_user_id())})
+    user_id = current_user_id()
+    if user_id is None:
+        return ok({"house_ids": [], "logged_in": False})
+    return ok({"house_ids": favorites.favorite_ids(user_id=user_id), "logged_in": True})
 
 
 def register(app: APIFlask) -> None:

@@ -1,5 +1,5 @@
 // The unread-messages badge in the navigation, fetched by script (the page itself is the same for everyone,
-// so it stays cacheable). Anonymous visitors get 401 and no badge.
+// so it stays cacheable). Anonymous visitors get logged_in false and no badge.
 (function () {
   "use strict";
 

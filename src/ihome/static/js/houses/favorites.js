@@ -73,8 +73,9 @@
     if (loading) return;
     loading = true;
     ihome.api("GET", "/user/favorites/ids").then(function (data) {
-      favorites = new Set(data.house_ids.map(String));
-      document.documentElement.dataset.favoritesLoaded = "true";
+      anonymous = !data.logged_in;
+      favorites = anonymous ? null : new Set(data.house_ids.map(String));
+      document.documentElement.dataset.favoritesLoaded = anonymous ? "anonymous" : "true";
       paint();
     }).catch(function (error) {
       anonymous = error.status === 401;
