@@ -60,7 +60,7 @@ def test_anonymous_visitors_cannot_start_or_list(api, chat):
 
 
 def test_text_must_have_1_to_1000_characters(chat):
-    for text in ("", "   ", "x" * 1001):
+    for text in ("", "   ", "x" * 1001, "a\x00b", "bell\x07"):
         answer = chat.guest_api.post(f"/houses/{chat.house.id}/conversation", json={"text": text}).expect(400, "4103")
         assert "text" in answer.fields
     assert (rows(Conversation), rows(Message)) == (0, 0)

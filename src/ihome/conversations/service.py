@@ -7,6 +7,7 @@ Contact details are masked for the other side until an order of the guest on the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ from ihome.integrations.storage import media_url
 from ihome.orders.models import Order, OrderStatus
 
 MAX_ID = 2**31 - 1
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # line breaks and tabs are fine
 TEXT_MAX = 1000
 PAGE = 100
 LIST_MAX = 200
@@ -140,6 +142,9 @@ def _clean(text: str) -> str:
     text = (text or "").strip()
     if not text or len(text) > TEXT_MAX:
         message = _("A message has 1 to %(max)d characters", max=TEXT_MAX)
+        raise Invalid(message, fields={"text": [message]})
+    if CONTROL.search(text):  # PostgreSQL refuses NUL in text; the others only hide or garble a message
+        message = _("A message cannot contain control characters")
         raise Invalid(message, fields={"text": [message]})
     return text
 
