@@ -67,3 +67,18 @@ def test_the_navigation_has_the_messages_tab_and_its_badge(client):
     html = client.get("/").get_data(as_text=True)
     assert 'id="nav-unread"' in html and 'src="/static/js/conversations/badge.js"' in html
     assert 'src="/static/js/houses/favorites.js"' in html
+
+
+def test_public_pages_are_the_same_for_anonymous_and_logged_in_visitors(client, chat):
+    """The badge and the hearts are filled in by script: nothing personal is rendered into public pages."""
+    import re
+
+    def page(http, path):
+        html = http.get(path).get_data(as_text=True)
+        return re.sub(r'<meta name="csrf-token" content="[^"]*">', "", html)
+
+    chat.start("你好")  # the guest has a conversation and a favourite: neither may show in the HTML
+    chat.guest_api.put(f"/houses/{chat.house.id}/favorite").expect(200)
+    db.session.expire_all()
+    for path in ("/", "/search", f"/houses/{chat.house.id}"):
+        assert page(client, path) == page(chat.guest_api.client, path), path
