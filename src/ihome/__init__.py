@@ -180,6 +180,12 @@ def register_blueprints(app: APIFlask) -> None:
     for module in (health, docs, media, accounts_api, accounts_views, houses_api, houses_views,
                    orders_api, orders_views, payments_api, payments_views):
         module.register(app)
+    from ihome.conversations import api as conversations_api
+    from ihome.conversations import views as conversations_views
+    from ihome.houses import favorites_api, favorites_views
+
+    for module in (conversations_api, conversations_views, favorites_api, favorites_views):
+        module.register(app)
 
 
 def register_tasks(app: APIFlask) -> None:

@@ -89,6 +89,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_ACCEPT_TIMEOUT_HOURS", "ACCEPT_TIMEOUT_HOURS", 24, int, "unanswered bookings are cancelled"),
     Setting("IHOME_PAYMENT_TIMEOUT_HOURS", "PAYMENT_TIMEOUT_HOURS", 2, int, "unpaid accepted bookings are cancelled"),
     Setting("IHOME_EXPIRY_INTERVAL_SECONDS", "EXPIRY_INTERVAL_SECONDS", 60, int, "how often the expiry jobs run"),
+    # Conversations
+    Setting("IHOME_MESSAGES_PER_MINUTE", "MESSAGES_PER_MINUTE", 30, int, "messages a user may send per minute"),
+    Setting("IHOME_MESSAGE_TEXT_INTERVAL_MINUTES", "MESSAGE_TEXT_INTERVAL_MINUTES", 15, int,
+            "at most one new-message text per conversation and recipient in this many minutes"),
     # SMS provider: Ronglian Cloud Communication (容联云通讯)
     Setting("IHOME_RONGLIAN_ACCOUNT_SID", "RONGLIAN_ACCOUNT_SID", None, str, "Ronglian account SID"),
     Setting("IHOME_RONGLIAN_AUTH_TOKEN", "RONGLIAN_AUTH_TOKEN", None, str, "Ronglian auth token"),

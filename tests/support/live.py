@@ -51,7 +51,7 @@ class LiveServer:
     def __exit__(self, *_exc: object) -> None:
         self.stop()
 
-    def start(self, timeout: float = 90.0) -> LiveServer:  # a loaded 2-core machine imports slowly
+    def start(self, timeout: float = 120.0) -> LiveServer:  # a loaded 2-core machine imports slowly
         self.instance.mkdir(parents=True, exist_ok=True)
         log = open(self.instance / "serve.log", "wb")  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT,
