@@ -6,8 +6,10 @@ Revises: 0002_search_indexes
 Create Date: 2026-12-01 16:00:00
 
 - Every money column becomes 64-bit (BIGINT): 22 nights at the highest price overflowed a 32-bit
-  ``amount`` on PostgreSQL. SQLite stores 64-bit integers in any INTEGER column; batch mode rewrites
-  the declared types so both databases describe the same schema.
+  ``amount`` on PostgreSQL. SQLite already stores 64-bit integers in any INTEGER column, so there the
+  declared types stay: rewriting them means rebuilding the tables (batch mode), and dropping a table
+  that other rows reference fails while SQLite enforces foreign keys (it does, on every connection of
+  ours) — a real instance with bookings could not upgrade. New columns are plain ``ADD COLUMN``.
 - Orders gain ``guests`` and the parts of their money fixed at booking time (``subtotal``,
   ``service_fee``, ``commission``, ``host_payout``). Orders booked before had no fee or commission:
   their subtotal and payout are their amount.
@@ -30,18 +32,15 @@ depends_on = None
 MONEY = {"ih_house": ("price", "deposit"), "ih_order": ("house_price", "amount"),
          "ih_payment": ("amount",), "ih_refund": ("amount",)}
 ORDER_MONEY_PARTS = ("subtotal", "service_fee", "commission", "host_payout")
-ACTIVE_SQL = "'WAIT_ACCEPT', 'WAIT_PAYMENT', 'PAID', 'WAIT_COMMENT', 'COMPLETE'"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def upgrade():
     _alter_money(sa.Integer(), sa.BigInteger())
-    with op.batch_alter_table("ih_order", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("guests", sa.Integer(), server_default="1", nullable=False))
-        for name in ORDER_MONEY_PARTS:
-            batch_op.add_column(sa.Column(name, sa.BigInteger(), server_default="0", nullable=False))
+    op.add_column("ih_order", sa.Column("guests", sa.Integer(), server_default="1", nullable=False))
+    for name in ORDER_MONEY_PARTS:
+        op.add_column("ih_order", sa.Column(name, sa.BigInteger(), server_default="0", nullable=False))
     op.execute("UPDATE ih_order SET subtotal = amount, host_payout = amount")
-    _restore_sqlite_partial_index()
     op.execute(
         "UPDATE ih_payment SET status = 'CLOSED' WHERE status = 'STARTED' AND id NOT IN "
         "(SELECT max_id FROM (SELECT max(id) AS max_id FROM ih_payment WHERE status = 'STARTED' "
@@ -54,27 +53,18 @@ def upgrade():
 
 def downgrade():
     op.drop_index("ux_payment_open_per_order", table_name="ih_payment")
-    with op.batch_alter_table("ih_order", schema=None) as batch_op:
-        for name in (*ORDER_MONEY_PARTS, "guests"):
-            batch_op.drop_column(name)
+    for name in (*ORDER_MONEY_PARTS, "guests"):
+        op.execute(f"ALTER TABLE ih_order DROP COLUMN {name}")  # native on SQLite ≥ 3.35 and PostgreSQL
     _alter_money(sa.BigInteger(), sa.Integer())
-    _restore_sqlite_partial_index()
 
 
 def _alter_money(old, new):
-    for table, columns in MONEY.items():
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            for column in columns:
-                batch_op.alter_column(column, existing_type=old, type_=new, existing_nullable=False)
-
-
-def _restore_sqlite_partial_index():
-    """Batch mode rebuilds a SQLite table from its reflection, which may drop a partial index's WHERE."""
-    if op.get_bind().dialect.name != "sqlite":
+    """PostgreSQL only: SQLite's INTEGER is 64-bit already (see the module docstring)."""
+    if op.get_bind().dialect.name == "sqlite":
         return
-    op.execute("DROP INDEX IF EXISTS ix_order_active_house_end")
-    op.execute("CREATE INDEX ix_order_active_house_end ON ih_order (house_id, end_date, start_date) "
-               f"WHERE status IN ({ACTIVE_SQL})")
+    for table, columns in MONEY.items():
+        for column in columns:
+            op.alter_column(table, column, existing_type=old, type_=new, existing_nullable=False)
 
 
 def _rename_mobile_names():
