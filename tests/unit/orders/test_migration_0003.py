@@ -13,7 +13,7 @@ from sqlalchemy import text
 from ihome import create_app
 from tests.conftest import redis_url
 
-NOW = "'2026-01-01 00:00:00'"
+NOW = "2026-01-01 00:00:00"
 
 
 @pytest.fixture
@@ -25,12 +25,12 @@ def old_app(new_database_url, redis_server, tmp_path):
         yield application
 
 
-def run(sql: str):
+def run(sql: str, **params):
     """Run one statement on the old app's own database (``db.session`` is the unit tests' transaction)."""
     from ihome.extensions import db
 
     with db.engine.begin() as connection:
-        result = connection.execute(text(sql))
+        result = connection.execute(text(sql), {"now": NOW, **params})
         return result.all() if result.returns_rows else None
 
 
@@ -38,17 +38,18 @@ def test_0003_migrates_old_rows(old_app):
     for mobile, name in (("13800138000", "13800138000"), ("13900138000", "13900138000"),
                          ("13700008000", "用户8000"), ("13600001234", "小明")):
         run("INSERT INTO ih_user (name, mobile, password_hash, is_active, is_admin, create_time, update_time) "
-            f"VALUES ('{name}', '{mobile}', 'x', true, false, {NOW}, {NOW})")
-    run("INSERT INTO ih_area (name, create_time, update_time) VALUES ('迁移测试区', " + NOW + ", " + NOW + ")")
+            "VALUES (:name, :mobile, 'x', true, false, :now, :now)", name=name, mobile=mobile)
+    run("INSERT INTO ih_area (name, create_time, update_time) VALUES ('迁移测试区', :now, :now)")
     run("INSERT INTO ih_house (user_id, area_id, title, price, address, room_count, acreage, unit, capacity, "
         "beds, deposit, min_days, max_days, order_count, rating_sum, rating_count, booking_version, create_time, "
-        f"update_time) SELECT 4, id, 't', 20000, 'a', 1, 1, 'u', 2, 'b', 0, 1, 0, 0, 0, 0, 0, {NOW}, {NOW} FROM ih_area WHERE name = '迁移测试区'")
+        "update_time) SELECT 4, id, 't', 20000, 'a', 1, 1, 'u', 2, 'b', 0, 1, 0, 0, 0, 0, 0, :now, :now "
+        "FROM ih_area WHERE name = '迁移测试区'")
     run("INSERT INTO ih_order (user_id, house_id, start_date, end_date, days, house_price, amount, status, "
-        f"create_time, update_time) VALUES (1, 1, '2026-02-01', '2026-02-03', 2, 20000, 40000, 'WAIT_PAYMENT', "
-        f"{NOW}, {NOW})")
+        "create_time, update_time) VALUES (1, 1, '2026-02-01', '2026-02-03', 2, 20000, 40000, 'WAIT_PAYMENT', "
+        ":now, :now)")
     for n in (1, 2):  # two open trades of one order: what a double click could leave before 0003
         run("INSERT INTO ih_payment (order_id, out_trade_no, amount, status, create_time, update_time) "
-            f"VALUES (1, 'ih1-{n}', 40000, 'STARTED', {NOW}, {NOW})")
+            "VALUES (1, :trade, 40000, 'STARTED', :now, :now)", trade=f"ih1-{n}")
 
     upgrade(revision="0003")
 
@@ -60,7 +61,7 @@ def test_0003_migrates_old_rows(old_app):
     [order] = run("SELECT guests, subtotal, service_fee, commission, host_payout, amount FROM ih_order")
     assert tuple(order) == (1, 40000, 0, 0, 40000, 40000)
     big = 22 * 100_000_000 * 105 // 100
-    run(f"UPDATE ih_order SET amount = {big}, subtotal = {big}")
+    run("UPDATE ih_order SET amount = :big, subtotal = :big", big=big)
     assert run("SELECT amount FROM ih_order") == [(big,)]
     with pytest.raises(Exception, match="(?i)unique|duplicate"):
         run("UPDATE ih_payment SET status = 'STARTED' WHERE out_trade_no = 'ih1-1'")
