@@ -18,14 +18,14 @@ def register_body(mobile: str, code: str, password: str = "s3cret-pass",  # noqa
 
 # ---- registration ----------------------------------------------------------------------------------------
 
-def test_register_creates_a_logged_in_user_named_after_the_mobile(api, app, db, sms_code):
+def test_register_creates_a_logged_in_user_named_after_the_last_4_digits_never_the_mobile(api, app, db, sms_code):
     mobile, code = sms_code
     result = api.post("/users", json=register_body(mobile, code)).expect(201)
-    assert result.data["name"] == mobile
+    assert result.data["name"] == "用户" + mobile[-4:]
     user = db.session.get(User, result.data["user_id"])
     assert user.mobile == mobile and user.password_hash.startswith("scrypt:")
     assert check_password_hash(user.password_hash, "s3cret-pass")
-    assert api.get("/session").expect(200).data == {"user_id": user.id, "name": mobile}
+    assert api.get("/session").expect(200).data == {"user_id": user.id, "name": "用户" + mobile[-4:]}
 
 
 def test_register_spends_the_sms_code(api, redis, sms_code):

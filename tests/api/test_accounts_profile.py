@@ -47,6 +47,12 @@ def test_another_persons_mobile_is_not_a_name(user_api):
     user_api.put("/user/name", json={"name": "13900000000"}).expect(400, "4103")
 
 
+def test_your_own_mobile_is_not_a_name_either_and_the_name_stays(user_api, user, db):
+    result = user_api.put("/user/name", json={"name": user["mobile"]}).expect(400, "4103")
+    assert "name" in result.fields
+    assert db.session.get(User, user["id"]).name == user["name"]
+
+
 @pytest.mark.parametrize("name", ["", "   ", "x" * 33])
 def test_name_length(user_api, name):
     user_api.put("/user/name", json={"name": name}).expect(400, "4103")

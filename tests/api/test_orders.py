@@ -35,13 +35,16 @@ def client_of(app, user) -> ApiClient:
 def test_booking_answers_201_with_the_order_id_and_the_server_computes_the_amount(stay, db):
     response = stay.book(start_in=2, nights=3).expect(201)
     order = db.session.get(Order, response.data["order_id"])
-    assert (order.status, order.days, order.amount, order.house_price) == (S.WAIT_ACCEPT, 3, 60000, 20000)
+    assert response.data == {"order_id": order.id, "days": 3, "subtotal": 60000, "service_fee": 3000,
+                             "amount": 63000}
+    assert (order.status, order.days, order.amount, order.house_price) == (S.WAIT_ACCEPT, 3, 63000, 20000)
+    assert (order.subtotal, order.service_fee, order.commission, order.host_payout) == (60000, 3000, 1800, 58200)
 
 
 def test_booking_ignores_a_client_sent_amount(stay, db):
     response = stay.guest_api.post("/orders", json={
         "house_id": stay.house.id, "start_date": day(1), "end_date": day(2), "amount": 1, "days": 9}).expect(201)
-    assert db.session.get(Order, response.data["order_id"]).amount == 20000
+    assert db.session.get(Order, response.data["order_id"]).amount == 21000  # 1 night + 5 % fee
 
 
 def test_booking_needs_login(api, stay):
@@ -239,7 +242,7 @@ def test_my_orders_as_guest_and_as_host(stay):
     assert [o["order_id"] for o in mine] == [second, first]
     assert mine[0] == {
         "order_id": second, "house_id": house_id, "title": "With photo", "img_url": mine[0]["img_url"],
-        "start_date": day(1), "end_date": day(3), "ctime": mine[0]["ctime"], "days": 2, "amount": 40000,
+        "start_date": day(1), "end_date": day(3), "ctime": mine[0]["ctime"], "days": 2, "amount": 42000,
         "status": "WAIT_ACCEPT", "comment": None, "rating": None, "reject_reason": None,
     }
     assert mine[0]["img_url"].endswith(f"houses/{house_id}-0-thumb.jpg")

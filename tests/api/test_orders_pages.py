@@ -28,11 +28,13 @@ def test_book_page_carries_the_house_rules_for_the_picker(stay):
     assert 'data-min-days="1"' in page and f'data-today="{clock.today().isoformat()}"' in page
     assert "¥200 / 晚" in page and "¥200.00" not in page and "立即预订" in page
     assert "js/orders/book.js" in page
+    assert "房费小计" in page and "另收 5% 服务费" in page  # the fee is the server's, never computed in JS
 
 
 def test_book_page_in_english(stay):
     page = stay.guest_api.client.get(f"/houses/{stay.house.id}/book?lang=en").get_data(as_text=True)
     assert "¥200 / night" in page and "Book now" in page
+    assert "A 5% service fee is added" in page
 
 
 def test_book_page_of_your_own_house_says_so(stay):

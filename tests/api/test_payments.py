@@ -50,18 +50,18 @@ def started_payment(app, case):
 # ---- starting a payment ---------------------------------------------------------------------------------
 
 def test_start_gives_a_signed_page_pay_url_with_exact_yuan(app, awaiting_payment, alipay_keys):
-    case = awaiting_payment(price=12345, nights=3)  # 370.35 yuan
+    case = awaiting_payment(price=12345, nights=3)  # 370.35 yuan + 5 % fee 18.52 = 388.87
     url = start(case).expect(200).data["pay_url"]
     assert url.startswith("http://localhost/dev/alipay/gateway?")
     query = pay_url_query(url)
     assert query["method"] == "alipay.trade.page.pay"
     assert query["return_url"] == "http://localhost/pay/complete"
     assert query["notify_url"] == "http://localhost/api/v1.0/payments/alipay/notify"
-    assert '"total_amount":"370.35"' in query["biz_content"]
+    assert '"total_amount":"388.87"' in query["biz_content"]
     assert signed_request_params(query, alipay_keys.app_public_pem)
     with app.app_context():
         payment = payment_of(case.order)
-        assert (payment.amount, payment.status) == (37035, PaymentStatus.STARTED.value)
+        assert (payment.amount, payment.status) == (38887, PaymentStatus.STARTED.value)
         assert payment.out_trade_no.startswith(f"ih{case.order}-")
         assert f'"out_trade_no":"{payment.out_trade_no}"' in query["biz_content"]
 
@@ -71,7 +71,7 @@ def test_mobile_browsers_get_wap_pay_and_the_open_trade_is_reused(app, awaiting_
     first = pay_url_query(start(case, PHONE).data["pay_url"])
     second = pay_url_query(start(case, DESKTOP).data["pay_url"])
     assert first["method"] == "alipay.trade.wap.pay"
-    assert '"total_amount":"1.00"' in first["biz_content"]
+    assert '"total_amount":"1.05"' in first["biz_content"]  # 1 yuan + 5 % fee
     assert second["method"] == "alipay.trade.page.pay"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Payment).where(Payment.order_id == case.order)) == 1
@@ -229,7 +229,7 @@ def test_a_payment_after_the_order_expired_is_recorded_and_refunded(app, client,
     case = awaiting_payment(price=8800, nights=1)
     payment = started_payment(app, case)
     with app.test_request_context():  # the trade exists at the simulator: the buyer opened the cashier
-        state.open_trade({"out_trade_no": payment.out_trade_no, "total_amount": "88.00", "subject": "s",
+        state.open_trade({"out_trade_no": payment.out_trade_no, "total_amount": "92.40", "subject": "s",
                           "notify_url": "", "return_url": "", "app_id": alipay_side.app_id,
                           "status": "TRADE_SUCCESS", "trade_no": "T1", "gmt_create": "", "gmt_payment": "",
                           "refunded": "0.00", "last_notification": None})
@@ -245,8 +245,8 @@ def test_a_payment_after_the_order_expired_is_recorded_and_refunded(app, client,
     assert queued_refunds.run() == [RefundStatus.SUCCEEDED.value]
     with app.app_context():
         refunds = db.session.execute(select(Refund)).scalars().all()
-        assert [(r.amount, r.status) for r in refunds] == [(8800, RefundStatus.SUCCEEDED.value)]
+        assert [(r.amount, r.status) for r in refunds] == [(9240, RefundStatus.SUCCEEDED.value)]
         assert refunds[0].out_request_no == f"{payment.out_trade_no}-refund"
     assert sdk_transport == ["alipay.trade.refund"]
     granted = client.get("/dev/alipay/refunds.json").get_json()
-    assert [(g["out_trade_no"], g["refund_amount"]) for g in granted] == [(payment.out_trade_no, "88.00")]
+    assert [(g["out_trade_no"], g["refund_amount"]) for g in granted] == [(payment.out_trade_no, "92.40")]

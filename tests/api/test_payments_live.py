@@ -91,7 +91,7 @@ def test_pay_confirm_and_refund_end_to_end(live, live_app, live_db, booking):
     pay_url = guest.call("POST", f"/orders/{order_id}/payment").json()["data"]["pay_url"]
     assert pay_url.startswith(live.url + "/dev/alipay/gateway?")
     params = pay_on_cashier(guest, pay_url)
-    assert params["total_amount"] == "532.00"
+    assert params["total_amount"] == "558.60"
 
     assert eventually(lambda: fresh(Order, order_id).status == "PAID"), live.log_tail()
     answer = guest.call("PUT", "/order/payment", json=params).json()
@@ -112,7 +112,7 @@ def test_pay_confirm_and_refund_end_to_end(live, live_app, live_db, booking):
 
     assert eventually(refunded), live.log_tail()
     granted = requests.get(live.url + "/dev/alipay/refunds.json", timeout=10).json()
-    assert {"out_trade_no": payment.out_trade_no, "refund_amount": "532.00"} in [
+    assert {"out_trade_no": payment.out_trade_no, "refund_amount": "558.60"} in [
         {k: g[k] for k in ("out_trade_no", "refund_amount")} for g in granted]
 
 

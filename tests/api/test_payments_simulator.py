@@ -30,12 +30,12 @@ def cashier_path(case) -> str:
 
 
 def test_the_cashier_shows_the_amount_and_pays(app, client, awaiting_payment, sent):
-    case = awaiting_payment(price=12345, nights=1)
+    case = awaiting_payment(price=12345, nights=1)  # 123.45 yuan + the 5 % fee 6.17 = 129.62
     path = cashier_path(case)
     page = client.get(path)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "data-cashier-amount>123.45<" in html and 'data-decision="pay"' in html
+    assert "data-cashier-amount>129.62<" in html and 'data-decision="pay"' in html
     assert "付款" in html  # zh-CN by default
     response = client.post(path, data={"decision": "pay"})  # no CSRF token, like Alipay's page
     assert response.status_code == 302
@@ -43,7 +43,7 @@ def test_the_cashier_shows_the_amount_and_pays(app, client, awaiting_payment, se
     assert location.path == "/pay/complete"
     params = dict(parse_qsl(location.query))
     assert "trade_status" not in params
-    assert params["total_amount"] == "123.45"
+    assert params["total_amount"] == "129.62"
     with app.test_request_context():
         assert get_payment_gateway().verify(params, params["sign"])
     # the notification went to the notify URL; delivering it pays the order
@@ -69,7 +69,7 @@ def test_cancel_leaves_the_trade_payable(client, awaiting_payment, sent):
 
 def test_a_tampered_pay_url_is_refused(client, awaiting_payment):
     case = awaiting_payment(price=12345, nights=1)
-    path = cashier_path(case).replace("123.45", "0.01")
+    path = cashier_path(case).replace("129.62", "0.01")
     response = client.get(path)
     assert response.status_code == 400
     assert "data-cashier-error" in response.get_data(as_text=True)

@@ -43,7 +43,8 @@ def test_book_accept_pay_on_the_cashier_and_see_paid(page, live, live_db):
         while page.locator(f'#picker-grid [data-date="{day.isoformat()}"]').count() == 0:
             page.click("#picker-next")
         page.click(f'#picker-grid [data-date="{day.isoformat()}"]')
-    expect(page.locator("#amount")).to_have_text("¥376")
+    expect(page.locator("#amount")).to_have_text("¥376")  # the nights' subtotal; the fee is added on booking
+    expect(page.locator("#fee-note")).to_contain_text("5%")
     page.click("#book-submit")
     page.wait_for_url(re.compile(r"/my/orders"))
     card = page.locator("[data-order-id]").first
@@ -60,7 +61,7 @@ def test_book_accept_pay_on_the_cashier_and_see_paid(page, live, live_db):
     page.goto(live.url + "/my/orders")
     page.locator(f'[data-order-id="{order_id}"] button[data-action=pay]').click()
     page.wait_for_url(re.compile(r"/dev/alipay/gateway\?"))
-    expect(page.locator("[data-cashier-amount]")).to_have_text("376.00")
+    expect(page.locator("[data-cashier-amount]")).to_have_text("394.80")  # 376.00 + the 5 % service fee
     page.click("button[data-decision=pay]")
     page.wait_for_url(re.compile(r"/pay/complete\?"))
     result = page.locator("[data-pay-result]")

@@ -27,7 +27,8 @@ def make_user(*, mobile: str | None = None, name: str | None = None, password: s
               verified: bool = False, admin: bool = False, commit: bool = True) -> User:
     """A user; ``verified`` adds real-name info (a host), ``admin`` an administrator."""
     mobile = mobile or next_mobile()
-    user = User(mobile=mobile, name=name or mobile, password_hash=_hash(password), is_admin=admin)
+    # a name like the service's default (never the mobile), unique per mobile: 用户 + the digits after 139
+    user = User(mobile=mobile, name=name or f"用户{mobile[3:]}", password_hash=_hash(password), is_admin=admin)
     if verified:
         user.real_name, user.id_card = "张三", "11010519491231002X"
     db.session.add(user)

@@ -18,8 +18,8 @@ def make_house(*, owner=None, area_id: int = 1, price: int = 20000, min_days: in
     house = House(
         user_id=owner.id, area_id=area_id, title=fields.pop("title", f"House {next(_titles)}"), price=price,
         address=fields.pop("address", "1 Chang'an Avenue"), room_count=1, acreage=40, unit="1室1厅",
-        capacity=2, beds="1 double bed", deposit=fields.pop("deposit", 10000), min_days=min_days,
-        max_days=max_days, order_count=order_count, **fields,
+        capacity=fields.pop("capacity", 2), beds="1 double bed", deposit=fields.pop("deposit", 10000),
+        min_days=min_days, max_days=max_days, order_count=order_count, **fields,
     )
     db.session.add(house)
     db.session.flush()

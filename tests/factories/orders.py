@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from ihome.core import clock
 from ihome.extensions import db
 from ihome.orders.models import Order, OrderEvent, OrderStatus
+from ihome.orders.money import stay_quote
 from tests.factories.accounts import make_user
 
 
@@ -15,8 +16,10 @@ def make_order(*, house, guest=None, start: date | None = None, nights: int = 2,
     """An order of ``guest`` (a new user by default) for ``house`` from ``start`` (tomorrow by default)."""
     guest = guest or make_user()
     start = start or clock.today() + timedelta(days=1)
+    money = stay_quote(price=house.price, nights=nights).order_columns()
+    money.update({k: fields.pop(k) for k in list(fields) if k in money})
     order = Order(user_id=guest.id, house_id=house.id, start_date=start, end_date=start + timedelta(days=nights),
-                  days=nights, house_price=house.price, amount=nights * house.price, status=status.value, **fields)
+                  days=nights, house_price=house.price, status=status.value, **money, **fields)
     db.session.add(order)
     if commit:
         db.session.commit()

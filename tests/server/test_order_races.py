@@ -73,7 +73,7 @@ def test_fifty_guests_booking_the_same_nights_get_exactly_one_order(live, live_a
     assert len(rows) == 1
     winner = next(r for r in responses if r.status_code == 201)
     assert rows[0].id == winner.json()["data"]["order_id"]
-    assert (rows[0].days, rows[0].amount, rows[0].status) == (3, 90000, S.WAIT_ACCEPT)
+    assert (rows[0].days, rows[0].amount, rows[0].status) == (3, 94500, S.WAIT_ACCEPT)  # 3 × 300 yuan + the 5 % fee
 
 
 def race_rounds(live, *, host_body: dict):

@@ -69,7 +69,9 @@ def sms_codes(json_data: SmsCodeIn):
 @bp.post("/users")
 @bp.input(RegisterIn)
 @bp.output(SessionOut, status_code=201)
-@bp.doc(summary="Register", description="Creates the user and logs them in; the name starts as the mobile.",
+@bp.doc(summary="Register",
+        description="Creates the user and logs them in; the name starts as 用户 + the last 4 digits of the "
+                    "mobile (用户8000, or 用户8000-2… when taken), never the mobile.",
         responses={404: "SMS code expired (4002)", 400: "SMS code wrong (4004) or password rules (4106)",
                    409: "mobile registered (4003)"})
 def register_user(json_data: RegisterIn):
@@ -124,7 +126,8 @@ def my_profile():
 @login_required
 @bp.input(NameIn)
 @bp.output(NameOut)
-@bp.doc(summary="Rename", responses={409: "name taken (4003)", 401: "not logged in"})
+@bp.doc(summary="Rename", responses={409: "name taken (4003)", 401: "not logged in",
+                                     400: "1–32 characters, and not a mobile number (4103)"})
 def rename(json_data: NameIn):
     user = service.rename(user_id=require_user_id(), name=json_data.name)
     db.session.commit()

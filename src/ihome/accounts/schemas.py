@@ -60,7 +60,7 @@ class UserOut(BaseModel):
 
 
 class NameIn(BaseModel):
-    name: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=32, description="1–32 characters, not a mobile number (4103)")
 
 
 class NameOut(BaseModel):

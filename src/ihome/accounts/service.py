@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -35,6 +35,7 @@ from ihome.integrations.storage import get_storage, media_url
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD = 8
+NAME_TRIES = 5  # a default name taken by a concurrent registration is tried again with the next suffix
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 AVATAR = Variant("avatar", 200, 200, crop=True)
 # Hashing a password nobody has, so an unknown mobile costs as much time as a wrong password.
@@ -61,21 +62,47 @@ def _mobile_taken() -> DomainError:
     return _field_error(AlreadyExists, "mobile", _("This mobile number is already registered, please log in"))
 
 
+def default_name(mobile: str, *, attempt: int = 1) -> str:
+    """``用户`` + the mobile's last 4 digits (``用户8000``), never the mobile; ``用户8000-2``… when taken."""
+    base = "用户" + mobile[-4:]
+    return base if attempt <= 1 else f"{base}-{attempt}"
+
+
+def _free_default_name(mobile: str) -> str:
+    """The first default name for ``mobile`` that nobody has yet."""
+    base = default_name(mobile)
+    taken = set(db.session.scalars(select(User.name).where(User.name.like(base + "%"))))
+    attempt = 1
+    while default_name(mobile, attempt=attempt) in taken:
+        attempt += 1
+    return default_name(mobile, attempt=attempt)
+
+
+def _insert_user(*, mobile: str, password_hash: str) -> User:
+    """Insert a user with a free default name; ``AlreadyExists`` on mobile when the mobile is taken.
+
+    A savepoint per try: when a concurrent registration of the same mobile (or one that took the same
+    default name) commits first, the unique constraint refuses this row and the transaction stays usable.
+    """
+    for _attempt in range(NAME_TRIES):
+        user = User(mobile=mobile, name=_free_default_name(mobile), password_hash=password_hash)
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+            return user
+        except IntegrityError:
+            if db.session.query(User.id).filter_by(mobile=mobile).first() is not None:
+                raise _mobile_taken() from None
+    raise _mobile_taken()
+
+
 def register_user(*, mobile: str, sms_code: str, password: str, password2: str) -> User:
-    """Create a user from a verified mobile; the name starts as the mobile number."""
+    """Create a user from a verified mobile; the name starts as ``用户`` + the mobile's last 4 digits."""
     check_password_rules(password, password2)
     codes.spend_sms_code(mobile=mobile, code=sms_code)
     if db.session.query(User.id).filter_by(mobile=mobile).first() is not None:
         raise _mobile_taken()
-    user = User(mobile=mobile, name=mobile, password_hash=generate_password_hash(password))
-    try:
-        # A savepoint: when a concurrent registration of the same mobile commits first, the unique
-        # constraint refuses this row and the outer transaction stays usable.
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError:
-        raise _mobile_taken() from None
-    return user
+    return _insert_user(mobile=mobile, password_hash=generate_password_hash(password))
 
 
 def authenticate(*, mobile: str, password: str, address: str) -> User:
@@ -132,8 +159,8 @@ def rename(*, user_id: int, name: str) -> User:
     name = name.strip()
     if not 1 <= len(name) <= 32:
         raise _field_error(Invalid, "name", _("The name needs 1 to 32 characters"))
-    if MOBILE_PATTERN.match(name) and name != user.mobile:
-        # new users are named after their mobile: nobody may take another person's number as a name
+    if MOBILE_PATTERN.match(name):
+        # names are public: a mobile number (anyone's, one's own too) is never shown as one
         raise _field_error(Invalid, "name", _("A mobile number cannot be used as a name"))
     if name == user.name:
         return user
@@ -197,8 +224,7 @@ def make_admin(*, mobile: str, password: str) -> User:
         raise PasswordInvalid(f"the password needs at least {MIN_PASSWORD} characters")
     user = db.session.query(User).filter_by(mobile=mobile).one_or_none()
     if user is None:
-        user = User(mobile=mobile, name=mobile, password_hash=generate_password_hash(password))
-        db.session.add(user)
+        user = _insert_user(mobile=mobile, password_hash=generate_password_hash(password))
     else:
         user.password_hash = generate_password_hash(password)
     user.is_admin = True

@@ -28,6 +28,7 @@ from ihome.houses.cache import house_changed, user_profile_changed
 from ihome.houses.demo_images import avatar, house_photo
 from ihome.houses.models import Area, Facility, House
 from ihome.orders.models import Order, OrderStatus
+from ihome.orders.money import stay_quote
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented in the README; demo data only
 HOST_COUNT = 8
@@ -121,8 +122,9 @@ def _stamp(day: date) -> datetime:
 
 
 def _order(house: House, guest: User, start: date, nights: int, status: OrderStatus, **fields) -> Order:
+    money = stay_quote(price=house.price, nights=nights).order_columns()  # the one money rule
     return Order(user_id=guest.id, house_id=house.id, start_date=start, end_date=start + timedelta(days=nights),
-                 days=nights, house_price=house.price, amount=nights * house.price, status=status.value, **fields)
+                 days=nights, house_price=house.price, status=status.value, **money, **fields)
 
 
 def _make_orders(rng: random.Random, made: list[House], guests: list[User]) -> tuple[int, int]:

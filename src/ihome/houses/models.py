@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ihome.core.db import Base, TimestampMixin
@@ -61,14 +61,14 @@ class House(TimestampMixin, Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("ih_user.id"), index=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("ih_area.id"))
     title: Mapped[str] = mapped_column(String(64))
-    price: Mapped[int] = mapped_column(Integer, default=0)
+    price: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, 64-bit
     address: Mapped[str] = mapped_column(String(512), default="")
     room_count: Mapped[int] = mapped_column(Integer, default=1)
     acreage: Mapped[int] = mapped_column(Integer, default=0)
     unit: Mapped[str] = mapped_column(String(32), default="")
     capacity: Mapped[int] = mapped_column(Integer, default=1)
     beds: Mapped[str] = mapped_column(String(64), default="")
-    deposit: Mapped[int] = mapped_column(Integer, default=0)
+    deposit: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, 64-bit
     min_days: Mapped[int] = mapped_column(Integer, default=1)
     max_days: Mapped[int] = mapped_column(Integer, default=0)
     order_count: Mapped[int] = mapped_column(Integer, default=0)

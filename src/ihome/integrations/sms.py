@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -34,6 +35,14 @@ def mask_mobile(mobile: str) -> str:
     return mobile[:3] + "****" + mobile[-4:] if len(mobile) >= 7 else "****"
 
 
+_DIGIT_RUN = re.compile(r"\d{4,}")
+
+
+def mask_body(body: str) -> str:
+    """The text with every run of 4 or more digits (codes, mobiles) masked, for a log line."""
+    return _DIGIT_RUN.sub(lambda match: "*" * len(match.group()), body)
+
+
 class SmsBackend(Protocol):
     def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
         """Deliver ``body`` to ``mobile``; ``params`` fill the provider's template when it uses one.
@@ -44,10 +53,14 @@ class SmsBackend(Protocol):
 
 
 class ConsoleSms:
-    """Development twin: logs the message and keeps it in Redis for ``/dev/outbox``."""
+    """Development twin: logs the message (masked) and keeps it in Redis for ``/dev/outbox``.
+
+    The log line masks the mobile and every code in the body, as the Ronglian backend does: logs
+    are shipped and kept; the development-only outbox shows the whole message.
+    """
 
     def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
-        log.info("SMS to %s: %s", mobile, body)
+        log.info("SMS to %s: %s", mask_mobile(mobile), mask_body(body))
         entry = {"mobile": mobile, "body": body, "created_at": datetime.now(UTC).isoformat()}
         pipe = get_redis().pipeline()
         pipe.rpush(OUTBOX_KEY, json.dumps(entry, ensure_ascii=False))

@@ -28,16 +28,24 @@ bp = APIBlueprint("orders_api", __name__, url_prefix="/api/v1.0", tag="Orders")
 @bp.input(BookingIn)
 @bp.output(BookingOut, status_code=201)
 @bp.doc(summary="Book a house",
-        description="The server computes nights (days), price and amount = nights × price; the order starts in "
-                    "WAIT_ACCEPT and the host gets a text. Two bookings of the same nights never both succeed.",
+        description="The server computes nights (days), subtotal = nights × price, the guest's service fee "
+                    "(IHOME_GUEST_FEE_PERCENT %, rounded half up to the fen) and amount = subtotal + service_fee; "
+                    "the order starts in WAIT_ACCEPT and the host gets a text (at most one per host per "
+                    "IHOME_HOST_REQUEST_TEXT_MINUTES, later ones counted in a digest). Two bookings of the same "
+                    "nights never both succeed. A guest holds at most IHOME_MAX_PENDING_PER_GUEST orders in "
+                    "WAIT_ACCEPT/WAIT_PAYMENT, and one per house.",
         responses={401: "not logged in (4101)", 403: "your own house (4105)", 404: "no such house (4002)",
-                   400: "past check-in, check-out not after check-in, nights outside min/max (4103)",
-                   409: "the dates are taken (4004)"})
+                   400: "past check-in or beyond IHOME_BOOKING_HORIZON_DAYS, check-out not after check-in, more "
+                        "than IHOME_MAX_NIGHTS nights, nights outside min/max, guests outside 1..capacity (4103)",
+                   409: "the dates are taken (4004)",
+                   429: "too many pending bookings, or one already pending on this house (4201, Retry-After)"})
 def book(json_data: BookingIn):
     order = booking.create_order(user_id=require_user_id(), house_id=json_data.house_id,
-                                 start_date=json_data.start_date, end_date=json_data.end_date)
+                                 start_date=json_data.start_date, end_date=json_data.end_date,
+                                 guests=json_data.guests)
     db.session.commit()
-    return ok({"order_id": order.id}, 201)
+    return ok({"order_id": order.id, "days": order.days, "subtotal": order.subtotal,
+               "service_fee": order.service_fee, "amount": order.amount}, 201)
 
 
 @bp.get("/user/orders")

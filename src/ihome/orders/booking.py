@@ -6,7 +6,8 @@ The guarantee, in three steps inside the request's one transaction:
    On SQLite it opens the transaction and takes the database's write lock (a second booking waits
    on ``busy_timeout``); on PostgreSQL it locks the house row until commit. Bookings of one house
    are therefore serialised.
-2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before.
+2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before;
+   then the guest's limits (``ihome.orders.limits``), after a lock on the guest's own row.
 3. The insert. On PostgreSQL the exclusion constraint ``ex_order_no_overlap`` backs it: should
    anything slip past the lock, the database refuses the row (SQLSTATE 23P01) and we answer 409.
 """
@@ -16,13 +17,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ihome.accounts.models import User
-from ihome.accounts.tasks import send_sms_message
 from ihome.core import clock
 from ihome.core.cache import cached
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -30,7 +31,10 @@ from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses.cache import house_changed, house_generation
 from ihome.houses.models import House
+from ihome.orders import limits
 from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
+from ihome.orders.money import stay_quote as quote_stay
+from ihome.orders.tasks import text_host_new_request
 from ihome.orders.transitions import record_creation
 
 EXCLUSION_VIOLATION = "23P01"
@@ -49,13 +53,22 @@ def get_house(*, house_id: int) -> House:
 
 def check_stay(*, house: House, start_date: date, end_date: date) -> int:
     """The number of nights of a valid stay in ``house``; ``Invalid`` with field messages otherwise."""
-    if start_date < clock.today():
+    today = clock.today()
+    if start_date < today:
         raise Invalid(_("Check-in cannot be in the past"),
                       fields={"start_date": [_("Check-in cannot be in the past")]})
+    horizon = int(current_app.config["BOOKING_HORIZON_DAYS"])
+    if start_date > today + timedelta(days=horizon):
+        message = _("Check-in can be at most %(days)d days ahead", days=horizon)
+        raise Invalid(message, fields={"start_date": [message]})
     if end_date <= start_date:
         raise Invalid(_("Check-out must be after check-in"),
                       fields={"end_date": [_("Check-out must be after check-in")]})
     nights = (end_date - start_date).days
+    max_nights = int(current_app.config["MAX_NIGHTS"])
+    if nights > max_nights:
+        message = _("A booking can be at most %(days)d nights", days=max_nights)
+        raise Invalid(message, fields={"end_date": [message]})
     if nights < house.min_days:
         message = _("This house takes stays of at least %(days)d nights", days=house.min_days)
         raise Invalid(message, fields={"end_date": [message]})
@@ -65,17 +78,29 @@ def check_stay(*, house: House, start_date: date, end_date: date) -> int:
     return nights
 
 
-def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date) -> Order:
-    """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, amount computed here."""
+def check_guests(*, house: House, guests: int) -> None:
+    """``Invalid`` on ``guests`` unless 1 ≤ guests ≤ the house's capacity."""
+    capacity = max(house.capacity, 1)
+    if not 1 <= guests <= capacity:
+        message = _("This house takes 1 to %(count)d guests", count=capacity)
+        raise Invalid(message, fields={"guests": [message]})
+
+
+def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Order:
+    """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, money computed here."""
     house = get_house(house_id=house_id)
     if house.user_id == user_id:
         raise Forbidden(_("You cannot book your own house"))
     nights = check_stay(house=house, start_date=start_date, end_date=end_date)
+    check_guests(house=house, guests=guests)
     _lock_house(house_id)
     if _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
         raise Conflict(_("These dates are already booked"))
+    limits.check_pending(user_id=user_id, house_id=house_id)
+    price = quote_stay(price=house.price, nights=nights)
     order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
-                  house_price=house.price, amount=nights * house.price, status=OrderStatus.WAIT_ACCEPT.value)
+                  guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
+                  **price.order_columns())
     try:
         with db.session.begin_nested():  # a refused row rolls back only this savepoint
             db.session.add(order)
@@ -114,13 +139,14 @@ def _sqlstate(exc: IntegrityError) -> str | None:
 
 
 def _notify_host(*, house: House, start_date: date, end_date: date) -> None:
+    """Tell the host after commit, through the per-host text budget (``ihome.orders.host_texts``)."""
     host = db.session.get(User, house.user_id)
     if host is None:
         return
     with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
         body = _("iHome: new booking for %(title)s, %(start)s to %(end)s. Please accept or reject it.",
                  title=house.title, start=start_date.isoformat(), end=end_date.isoformat())
-    send_after_commit(db.session, send_sms_message, host.mobile, body)
+    send_after_commit(db.session, text_host_new_request, host.mobile, body, host.id)
 
 
 def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict[str, str]]:

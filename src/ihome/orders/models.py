@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -66,8 +66,14 @@ class Order(TimestampMixin, Base):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     days: Mapped[int] = mapped_column(Integer)
-    house_price: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(Integer)
+    guests: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # money in fen, 64-bit, fixed at booking time by ihome.orders.money (amount = subtotal + service_fee)
+    house_price: Mapped[int] = mapped_column(BigInteger)
+    subtotal: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    service_fee: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    commission: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    host_payout: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    amount: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.WAIT_ACCEPT.value)
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     comment: Mapped[str | None] = mapped_column(Text)

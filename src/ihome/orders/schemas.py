@@ -12,10 +12,15 @@ class BookingIn(BaseModel):
     house_id: int = Field(ge=1, description="the house to book")
     start_date: date = Field(description="check-in date, YYYY-MM-DD (today or later)")
     end_date: date = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
+    guests: int = Field(default=1, ge=1, le=1000, description="how many people stay: 1 to the house's capacity")
 
 
 class BookingOut(BaseModel):
     order_id: int
+    days: int = Field(description="nights")
+    subtotal: int = Field(description="the nights' prices, fen")
+    service_fee: int = Field(description="the guest's service fee (IHOME_GUEST_FEE_PERCENT % of subtotal), fen")
+    amount: int = Field(description="what the guest pays: subtotal + service_fee, fen")
 
 
 class StatusIn(BaseModel):
@@ -48,7 +53,7 @@ class OrderItemOut(BaseModel):
     end_date: date
     ctime: str = Field(description="when it was booked, ISO 8601 in UTC")
     days: int = Field(description="nights")
-    amount: int = Field(description="total in fen")
+    amount: int = Field(description="what the guest pays in fen (subtotal + service fee)")
     status: str
     comment: str | None
     rating: int | None

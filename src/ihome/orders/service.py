@@ -55,6 +55,8 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
         action = _paid_cancel_action(order)
     if seen not in TRANSITIONS[action].sources:
         raise Conflict(_("This order cannot be changed in its current state"))
+    if action == "accept" and check_in_passed(order):
+        raise Conflict(_("Check-in has passed: this booking can no longer be accepted"))
     applied = apply_transition(order_id=order.id, action=action, actor=f"user:{user_id}",
                                note=values.get("reject_reason"), values=values,
                                extra_where=Order.status == seen.value)
@@ -133,6 +135,11 @@ def _clean_reason(reason: str | None) -> str:
         message = _("At most %(count)d characters", count=REASON_MAX)
         raise Invalid(message, fields={"reason": [message]})
     return reason
+
+
+def check_in_passed(order: Order) -> bool:
+    """Is the order's check-in day already over (in the marketplace's time zone)?"""
+    return order.start_date < clock.today()
 
 
 def _paid_cancel_action(order: Order) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from ihome.core import clock
@@ -31,7 +31,8 @@ def book(house_id: int):
     """The booking page: a date picker greying out booked nights, nights and amount before submitting."""
     house = booking.get_house(house_id=house_id)
     return render_template("orders/book.html", house=house, image_url=media_url(house.index_image_key),
-                           own_house=house.user_id == require_user_id(), today=clock.today())
+                           own_house=house.user_id == require_user_id(), today=clock.today(),
+                           guest_fee_percent=int(current_app.config["GUEST_FEE_PERCENT"]))
 
 
 @bp.get("/my/orders")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ihome.core.db import Base, TimestampMixin, UTCDateTime
@@ -25,12 +25,17 @@ class RefundStatus(StrEnum):
 
 class Payment(TimestampMixin, Base):
     __tablename__ = "ih_payment"
+    __table_args__ = (
+        # at most one open (STARTED) trade per order, whatever races: two "Pay" clicks insert one row (0003)
+        Index("ux_payment_open_per_order", "order_id", unique=True,
+              sqlite_where=text("status = 'STARTED'"), postgresql_where=text("status = 'STARTED'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("ih_order.id"), index=True)
     out_trade_no: Mapped[str] = mapped_column(String(64), unique=True)
     trade_no: Mapped[str | None] = mapped_column(String(64), unique=True)
-    amount: Mapped[int] = mapped_column(Integer)  # fen
+    amount: Mapped[int] = mapped_column(BigInteger)  # fen, 64-bit
     status: Mapped[str] = mapped_column(String(16), default=PaymentStatus.STARTED.value, index=True)
     notification: Mapped[dict | None] = mapped_column(JSON)  # the raw verified notice
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -44,7 +49,7 @@ class Refund(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("ih_payment.id"), index=True)
     out_request_no: Mapped[str] = mapped_column(String(64), unique=True)
-    amount: Mapped[int] = mapped_column(Integer)  # fen
+    amount: Mapped[int] = mapped_column(BigInteger)  # fen, 64-bit
     reason: Mapped[str] = mapped_column(String(255), default="")
     status: Mapped[str] = mapped_column(String(16), default=RefundStatus.PENDING.value, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

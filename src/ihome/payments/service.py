@@ -18,8 +18,10 @@ from typing import Any, NoReturn
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 
+from ihome.core import clock
 from ihome.core.clock import now
 from ihome.core.errors import Conflict, DataError, Forbidden, NotFound, ProviderFailed
 from ihome.core.tasks import send_after_commit
@@ -50,15 +52,9 @@ def start_payment(*, order_id: int, user_id: int, mobile: bool) -> str:
         raise Forbidden(_("Only the guest who booked can pay this order"))
     if order.status != OrderStatus.WAIT_PAYMENT.value:
         raise Conflict(_("Only an accepted order awaiting payment can be paid"))
-    payment = db.session.execute(
-        select(Payment).where(Payment.order_id == order.id, Payment.status == PaymentStatus.STARTED.value,
-                              Payment.amount == order.amount).order_by(Payment.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    if payment is None:  # reusing the open trade keeps one cashier per order (no accidental double payment)
-        payment = Payment(order_id=order.id, out_trade_no=f"ih{order.id}-{secrets.token_hex(6)}",
-                          amount=order.amount, status=PaymentStatus.STARTED.value)
-        db.session.add(payment)
-        db.session.flush()
+    if order.start_date < clock.today():
+        raise Conflict(_("Check-in has passed: this booking can no longer be paid"))
+    payment = _open_payment(order)
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     try:  # a missing or unreadable key surfaces here too, as a provider failure
         gateway = get_payment_gateway()
@@ -68,6 +64,36 @@ def start_payment(*, order_id: int, user_id: int, mobile: bool) -> str:
     except (PaymentProviderError, ValueError, OSError) as exc:
         log.error("could not build the pay URL for %s: %s", payment.out_trade_no, type(exc).__name__)
         raise ProviderFailed(_("The payment service is unavailable, please try again later")) from exc
+
+
+def _open_payment(order: Order) -> Payment:
+    """The order's one open (STARTED) trade, created if there is none.
+
+    Reusing the open trade keeps one cashier per order (no accidental double payment). Two "Pay"
+    clicks at once both find none and both insert: the partial unique index
+    ``ux_payment_open_per_order`` refuses the second row, which then takes the winner's trade.
+    """
+    def find() -> Payment | None:
+        return db.session.execute(
+            select(Payment).where(Payment.order_id == order.id, Payment.status == PaymentStatus.STARTED.value)
+            .limit(1).execution_options(populate_existing=True)
+        ).scalar_one_or_none()
+
+    payment = find()
+    if payment is not None:
+        return payment
+    payment = Payment(order_id=order.id, out_trade_no=f"ih{order.id}-{secrets.token_hex(6)}",
+                      amount=order.amount, status=PaymentStatus.STARTED.value)
+    try:
+        with db.session.begin_nested():  # a refused row rolls back only this savepoint
+            db.session.add(payment)
+            db.session.flush()
+    except IntegrityError:
+        winner = find()
+        if winner is None:  # the winner's trade was closed meanwhile: nothing open to share
+            raise Conflict(_("This order's payment changed meanwhile, please try again")) from None
+        return winner
+    return payment
 
 
 def _subject(order: Order) -> str:

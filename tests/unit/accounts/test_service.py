@@ -50,7 +50,16 @@ def test_register_user_hashes_with_scrypt(app_ctx, redis, db):
     redis.hset("ihome:sms_code:13500000001", mapping={"code": "654321", "tries": 0})
     user = service.register_user(mobile="13500000001", sms_code="654321", password="password-1",
                                  password2="password-1")
-    assert user.id and user.name == "13500000001" and user.password_hash.startswith("scrypt:")
+    assert user.id and user.name == "用户0001" and user.password_hash.startswith("scrypt:")
+
+
+def test_a_taken_default_name_gets_the_next_suffix(app_ctx, redis, db):
+    make_user(mobile="13600000001", name="用户0001", commit=False)
+    make_user(mobile="13700000001", name="用户0001-2", commit=False)
+    redis.hset("ihome:sms_code:13500000001", mapping={"code": "654321", "tries": 0})
+    user = service.register_user(mobile="13500000001", sms_code="654321", password="password-1",
+                                 password2="password-1")
+    assert user.name == "用户0001-3"
 
 
 def test_register_user_unique_constraint_gives_already_exists(app_ctx, redis, db, monkeypatch):

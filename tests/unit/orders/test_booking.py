@@ -32,7 +32,10 @@ def test_booking_computes_nights_price_and_amount_and_logs_creation(app_ctx, tex
     order = book(house, guest, 1, 4)
     db.session.commit()
     stored = db.session.get(Order, order.id)
-    assert (stored.days, stored.house_price, stored.amount, stored.status) == (3, 12345, 3 * 12345, S.WAIT_ACCEPT)
+    # subtotal 37,035; 5 % fee 1,851.75 rounds half up to 1,852; 3 % commission 1,111.05 to 1,111
+    assert (stored.days, stored.house_price, stored.status) == (3, 12345, S.WAIT_ACCEPT)
+    assert (stored.subtotal, stored.service_fee, stored.amount) == (37035, 1852, 38887)
+    assert (stored.commission, stored.host_payout, stored.guests) == (1111, 35924, 1)
     assert (stored.start_date, stored.end_date, stored.user_id) == (day(1), day(4), guest.id)
     event = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)).one()
     assert (event.from_status, event.to_status, event.actor) == (None, S.WAIT_ACCEPT, f"user:{guest.id}")

@@ -44,11 +44,11 @@ def test_cancelling_a_paid_stay_refunds_it_in_full(app, client, awaiting_payment
     case, payment = paid_order(app, client, awaiting_payment, alipay_side)
     data = case.api.put(f"/orders/{case.order}/status", json={"action": "cancel"}).expect(200).data
     assert data["status"] == "CANCELED"
-    assert refunds(app) == [(60000, RefundStatus.PENDING.value, 0)]
+    assert refunds(app) == [(63000, RefundStatus.PENDING.value, 0)]
     assert queued_refunds.queued  # queued after the cancellation committed
     assert queued_refunds.run() == [RefundStatus.SUCCEEDED.value]
-    assert refunds(app) == [(60000, RefundStatus.SUCCEEDED.value, 1)]
-    assert granted(client) == [(payment.out_trade_no, "600.00")]
+    assert refunds(app) == [(63000, RefundStatus.SUCCEEDED.value, 1)]
+    assert granted(client) == [(payment.out_trade_no, "630.00")]
     assert sdk_transport == ["alipay.trade.refund"]
 
 
@@ -65,9 +65,9 @@ def test_a_failed_refund_stays_pending_and_the_retry_job_finishes_it(app, client
         assert "ACQ.SYSTEM_ERROR" in refund.last_error
     assert granted(client) == []
     assert run_task(app, "ihome.payments.retry_refunds") == 1
-    assert refunds(app) == [(60000, RefundStatus.SUCCEEDED.value, 2)]
+    assert refunds(app) == [(63000, RefundStatus.SUCCEEDED.value, 2)]
     assert run_task(app, "ihome.payments.retry_refunds") == 0  # nothing left to retry
-    assert granted(client) == [(payment.out_trade_no, "600.00")]
+    assert granted(client) == [(payment.out_trade_no, "630.00")]
 
 
 def test_an_unreachable_gateway_is_retried_too(app, client, awaiting_payment, alipay_side, queued_refunds,
@@ -96,7 +96,7 @@ def test_after_the_cap_a_refund_is_failed_and_logged_as_an_error(app, client, aw
     queued_refunds.run()
     with caplog.at_level(logging.ERROR, logger="ihome.payments"):
         run_task(app, "ihome.payments.retry_refunds")
-    assert refunds(app) == [(60000, RefundStatus.FAILED.value, 2)]
+    assert refunds(app) == [(63000, RefundStatus.FAILED.value, 2)]
     assert any(r.levelno == logging.ERROR and "FAILED" in r.getMessage() for r in caplog.records)
     assert run_task(app, "ihome.payments.retry_refunds") == 0  # FAILED is left to an operator
 
@@ -107,13 +107,13 @@ def test_a_repeated_refund_request_is_granted_once(app, client, awaiting_payment
         from ihome.integrations.payments import get_payment_gateway
 
         gateway = get_payment_gateway()
-        first = gateway.refund(payment.out_trade_no, "600.00", "req-1")
-        second = gateway.refund(payment.out_trade_no, "600.00", "req-1")
-        other = gateway.refund(payment.out_trade_no, "600.00", "req-2")
+        first = gateway.refund(payment.out_trade_no, "630.00", "req-1")
+        second = gateway.refund(payment.out_trade_no, "630.00", "req-1")
+        other = gateway.refund(payment.out_trade_no, "630.00", "req-2")
     assert (first["code"], first["fund_change"]) == ("10000", "Y")
     assert (second["code"], second["fund_change"]) == ("10000", "N")
     assert other["sub_code"] == "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"
-    assert granted(client) == [(payment.out_trade_no, "600.00")]
+    assert granted(client) == [(payment.out_trade_no, "630.00")]
 
 
 def test_cancelling_without_a_payment_refunds_nothing(app_ctx, caplog):
