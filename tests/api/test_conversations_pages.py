@@ -29,7 +29,7 @@ def test_the_thread_page_shows_the_messages_to_participants_only(chat):
     page = chat.host_api.client.get(f"/my/messages/{cid}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "门锁密码是多少？" in html and 'id="message-form"' in html
-    assert 'src="/static/js/conversations/thread.js"' in html
+    assert 'src="/static/js/conversations/thread.js?v=' in html
     forbidden = chat.stranger_api.client.get(f"/my/messages/{cid}")
     assert forbidden.status_code == 403 and "门锁密码" not in forbidden.get_data(as_text=True)
     admin = chat.admin_api.client.get(f"/my/messages/{cid}").get_data(as_text=True)
@@ -65,8 +65,8 @@ def test_an_order_links_guest_and_host_to_the_same_conversation(chat):
 
 def test_the_navigation_has_the_messages_tab_and_its_badge(client):
     html = client.get("/").get_data(as_text=True)
-    assert 'id="nav-unread"' in html and 'src="/static/js/conversations/badge.js"' in html
-    assert 'src="/static/js/houses/favorites.js"' in html
+    assert 'id="nav-unread"' in html and 'src="/static/js/conversations/badge.js?v=' in html
+    assert 'src="/static/js/houses/favorites.js?v=' in html
 
 
 def test_public_pages_are_the_same_for_anonymous_and_logged_in_visitors(client, chat):
