@@ -11,6 +11,8 @@ from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, Field, RootModel
 from pydantic_core import PydanticCustomError
 
+from ihome.core.schema_types import Text
+
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -28,14 +30,14 @@ Mobile = Annotated[str, Field(max_length=32, description="mainland China mobile 
 
 class SmsCodeIn(BaseModel):
     mobile: Mobile
-    image_code: str = Field(min_length=1, max_length=16, description="the characters shown in the image")
+    image_code: Text = Field(min_length=1, max_length=16, description="the characters shown in the image")
     image_code_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
                                description="the id the image was requested with")
 
 
 class RegisterIn(BaseModel):
     mobile: Mobile
-    sms_code: str = Field(min_length=1, max_length=16, description="the 6-digit code sent by SMS")
+    sms_code: Text = Field(min_length=1, max_length=16, description="the 6-digit code sent by SMS")
     password: str = Field(min_length=1, max_length=128, description="at least 8 characters")
     password2: str = Field(min_length=1, max_length=128, description="the same password again")
 
@@ -60,7 +62,7 @@ class UserOut(BaseModel):
 
 
 class NameIn(BaseModel):
-    name: str = Field(min_length=1, max_length=32)
+    name: Text = Field(min_length=1, max_length=32)
 
 
 class NameOut(BaseModel):
@@ -76,8 +78,8 @@ class AvatarOut(BaseModel):
 
 
 class RealNameIn(BaseModel):
-    real_name: str = Field(min_length=1, max_length=64, description="2-32 characters")
-    id_card: str = Field(min_length=1, max_length=32, description="18-character mainland ID number")
+    real_name: Text = Field(min_length=1, max_length=64, description="2-32 characters")
+    id_card: Text = Field(min_length=1, max_length=32, description="18-character mainland ID number")
 
 
 class RealNameOut(BaseModel):

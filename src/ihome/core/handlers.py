@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ihome.core import inputs
 from ihome.core.errors import MESSAGES, RET, DomainError
 from ihome.core.responses import envelope
 
@@ -158,6 +159,7 @@ class RequestIdFilter(logging.Filter):
 def register_error_handlers(app: APIFlask) -> None:
     """Route every kind of failure to one of the handlers above."""
     app.before_request(_assign_request_id)
+    inputs.install(app)
     app.after_request(_attach_request_id)
     app.error_processor(handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)

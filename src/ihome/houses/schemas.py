@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from apiflask.fields import UploadFile
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from ihome.core.schema_types import at_most_items
+
+MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
 
 
 class AreaOut(BaseModel):
@@ -42,7 +46,8 @@ class HouseIn(BaseModel):
     deposit: Any = _doc("integer", "deposit in fen (0–100,000,000, default 0)", minimum=0)
     min_days: Any = _doc("integer", "shortest stay in nights, ≥ 1 (default 1)", minimum=1)
     max_days: Any = _doc("integer", "longest stay in nights: 0 = no limit, else ≥ min_days", minimum=0)
-    facility: Any = _doc("array", "facility ids (GET /facilities)", items={"type": "integer"})
+    facility: Annotated[Any, at_most_items(MAX_FACILITY_IDS)] = _doc(
+        "array", "facility ids (GET /facilities)", items={"type": "integer"}, maxItems=MAX_FACILITY_IDS)
 
 
 class HouseCreateIn(HouseIn):
