@@ -13,7 +13,7 @@ from pydantic_core import PydanticCustomError
 
 from ihome.core.schema_types import Text
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: \d would take Arabic-Indic ones
 
 
 def _mobile(value: str) -> str:
@@ -24,7 +24,7 @@ def _mobile(value: str) -> str:
 
 
 Mobile = Annotated[str, Field(max_length=32, description="mainland China mobile number, `1[3-9]` and 9 digits",
-                              examples=["13800138000"]),
+                              examples=["13800138000"], json_schema_extra={"pattern": r"^\s*1[3-9][0-9]{9}\s*$"}),
                    AfterValidator(_mobile)]
 
 
@@ -62,7 +62,7 @@ class UserOut(BaseModel):
 
 
 class NameIn(BaseModel):
-    name: Text = Field(min_length=1, max_length=32)
+    name: Text = Field(min_length=1, max_length=32, json_schema_extra={"pattern": r"\S"})
 
 
 class NameOut(BaseModel):

@@ -105,8 +105,10 @@ def handle_http_error(error: HTTPError | HTTPException):
     """werkzeug and APIFlask errors: 404, 405, 413, 429, validation, malformed JSON."""
     status = int(getattr(error, "status_code", None) or getattr(error, "code", None) or 500)
     headers = dict(getattr(error, "headers", None) or {})
-    if isinstance(error, HTTPException) and error.get_response().headers.get("Retry-After"):
-        headers["Retry-After"] = error.get_response().headers["Retry-After"]
+    if isinstance(error, HTTPException):  # werkzeug's own headers: Allow on 405, Retry-After on 429
+        for name, value in error.get_response().headers.items():
+            if name.lower() in {"allow", "retry-after"}:
+                headers[name] = value
     if status == 429 and "Retry-After" not in headers:
         headers["Retry-After"] = str(getattr(g, "retry_after", 60))
     errno = STATUS_ERRNO.get(status, RET.SERVERERR)

@@ -36,9 +36,9 @@ def unsafe_text_message() -> str:
     return _("Text must not contain NUL characters or unpaired surrogates")
 
 
-def has_unsafe_characters(text: str) -> bool:
-    """True when ``text`` holds a NUL character or a lone surrogate."""
-    return UNSAFE_CHARACTERS.search(text) is not None
+def has_unsafe_characters(text: str | None) -> bool:
+    """True when ``text`` holds a NUL character or a lone surrogate (werkzeug may give None for a nameless part)."""
+    return bool(text) and UNSAFE_CHARACTERS.search(text) is not None  # type: ignore[arg-type]
 
 
 def _check_tree(value: Any) -> None:
@@ -102,13 +102,14 @@ def _check_query_form_and_path() -> None:
     message = unsafe_text_message()
     if has_unsafe_characters(request.path):
         raise Invalid(message)
-    sources = [request.args]
+    sources = [("query", request.args)]
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        sources.append(request.form)
-    for source in sources:
+        sources.append(("form", request.form))
+    for where, source in sources:
         for key, value in source.items(multi=True):
             if has_unsafe_characters(key) or has_unsafe_characters(value):
-                raise Invalid(message, fields={key if not has_unsafe_characters(key) else "query": [message]})
+                name = key if key and not has_unsafe_characters(key) else where
+                raise Invalid(message, fields={name: [message]})
     for storage in request.files.values() if request.mimetype == "multipart/form-data" else ():
         if storage.filename and has_unsafe_characters(storage.filename):
             raise Invalid(message, fields={storage.name or "file": [message]})

@@ -73,6 +73,7 @@ def login_required(view: F) -> F:
         require_user_id()
         return view(*args, **kwargs)
 
+    wrapper._login_required = True  # type: ignore[attr-defined]  # /openapi.json documents its 401
     return wrapper  # type: ignore[return-value]
 
 
