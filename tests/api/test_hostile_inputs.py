@@ -167,3 +167,15 @@ def test_400000_facility_ids_are_a_400_not_a_503(host_api, db, host):
     result = host_api.post("/houses", json=body).expect(400, "4103")
     assert "facility" in result.fields
     assert db.session.scalar(select(func.count()).select_from(House).where(House.user_id == host.id)) == 0
+
+
+# ---- ids -----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/houses/{id}"), ("GET", "/houses/{id}/calendar"),
+                                              ("POST", "/orders/{id}/payment"), ("PUT", "/orders/{id}/status")])
+@pytest.mark.parametrize("house_or_order_id", [2**31 - 1, 2**31, 4695555924753, 10**18])
+def test_ids_past_32_bits_are_not_found(user_api, method, path, house_or_order_id):
+    """PostgreSQL ids are 32-bit: a larger one once reached the database and answered 500 there."""
+    result = user_api.request(method, path.format(id=house_or_order_id), json={"action": "cancel"})
+    assert (result.status, result.errno) == (404, "4002")
+
