@@ -153,9 +153,14 @@ def redis(app):
 
 
 def login(client, user_id: int) -> None:
-    """Log a test client in without going through the login form."""
+    """Log a test client in without going through the login form.
+
+    The CSRF token is tied to the session, as after a real login: drop the old one, so the next
+    response mints one for this session.
+    """
     with client.session_transaction() as session:
         session["user_id"] = user_id
+    client.delete_cookie("csrf_token")
 
 
 # ---- a live, multi-process server -----------------------------------------------------------------------

@@ -155,13 +155,14 @@ def register_errors_and_security(app: APIFlask) -> None:
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """``<int:...>`` in every route: a positive id of at most 18 digits (below SQLite's 2**63 limit).
+    """``<int:...>`` in every route: a positive id from 1 to 2**31 - 1 (ids are 32-bit on PostgreSQL).
 
     Anything else matches no route, so it is a 404 for every method, never an overflow 500. (A
     range check in ``to_python`` would make werkzeug answer 405 when another method's rule exists.)
     """
 
-    regex = r"[1-9][0-9]{0,17}"
+    regex = (r"(?:[1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}"
+             r"|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7])")
 
 
 def register_blueprints(app: APIFlask) -> None:

@@ -107,4 +107,5 @@ def live_session(live, user) -> requests.Session:
         http.cookies.set("ihome_session", sid, domain="127.0.0.1")
         return http
     assert response.status_code == 200, response.text
+    http.headers["X-CSRFToken"] = http.cookies.get("csrf_token", "")  # a login mints a new token
     return http

@@ -22,6 +22,7 @@ from ihome.accounts.schemas import (
     SmsCodeIn,
     UserOut,
 )
+from ihome.core.docs import path_pattern
 from ihome.core.network import client_ip
 from ihome.core.responses import ok
 from ihome.core.security import login_required, login_session, logout_session, require_user_id
@@ -39,6 +40,7 @@ IMAGE_CODE_RESPONSES: dict[int | str, dict[str, str | dict[str, dict[str, Any]]]
 # ---- verification ----------------------------------------------------------------------------------------
 
 @bp.get("/image_codes/<string:image_code_id>")
+@path_pattern(image_code_id=r"^[A-Za-z0-9-]{1,64}$")
 @bp.doc(summary="Image captcha", tags=["Verification"],
         description="A JPEG with 4 characters, valid 180 s, spent by the first attempt. "
                     "Errors answer the JSON envelope.",

@@ -59,11 +59,11 @@ def spend_image_code(*, code_id: str, answer: str) -> None:
     if expected is None:
         message = _("The image code has expired, please click the image for a new one")
         raise NotFound(message, data={"fields": {"image_code": [message]}})
-    given = answer.strip().upper()
+    given = answer.strip().upper().encode()  # bytes: compare_digest refuses non-ASCII str
     test_code = current_app.config.get("CAPTCHA_TEST_CODE")
-    if test_code and not current_app.config["PRODUCTION"] and hmac.compare_digest(given, test_code.upper()):
+    if test_code and not current_app.config["PRODUCTION"] and hmac.compare_digest(given, test_code.upper().encode()):
         return
-    if not hmac.compare_digest(given, expected.decode().upper()):
+    if not hmac.compare_digest(given, expected.upper()):
         message = _("Wrong image code, please enter the new one")
         raise DataError(message, data={"fields": {"image_code": [message]}})
 
@@ -159,7 +159,7 @@ def spend_sms_code(*, mobile: str, code: str) -> None:
     if tries > max_tries:  # others used the last tries meanwhile: nothing is compared
         message = _("Too many wrong codes, please request a new one")
         raise DataError(message, data={"fields": {"sms_code": [message]}})
-    if hmac.compare_digest(code.strip(), stored.decode()):
+    if hmac.compare_digest(code.strip().encode(), stored):  # bytes: non-ASCII input is a wrong code
         if not redis.delete(key):  # someone else spent it a moment ago
             raise _sms_code_expired()
         return

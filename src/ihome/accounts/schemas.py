@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from pydantic import AfterValidator, BaseModel, Field, RootModel
 from pydantic_core import PydanticCustomError
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+from ihome.core.schema_types import Text
+
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits: \d would take Arabic-Indic ones
 
 
 def _mobile(value: str) -> str:
@@ -22,20 +24,20 @@ def _mobile(value: str) -> str:
 
 
 Mobile = Annotated[str, Field(max_length=32, description="mainland China mobile number, `1[3-9]` and 9 digits",
-                              examples=["13800138000"]),
+                              examples=["13800138000"], json_schema_extra={"pattern": r"^\s*1[3-9][0-9]{9}\s*$"}),
                    AfterValidator(_mobile)]
 
 
 class SmsCodeIn(BaseModel):
     mobile: Mobile
-    image_code: str = Field(min_length=1, max_length=16, description="the characters shown in the image")
+    image_code: Text = Field(min_length=1, max_length=16, description="the characters shown in the image")
     image_code_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
                                description="the id the image was requested with")
 
 
 class RegisterIn(BaseModel):
     mobile: Mobile
-    sms_code: str = Field(min_length=1, max_length=16, description="the 6-digit code sent by SMS")
+    sms_code: Text = Field(min_length=1, max_length=16, description="the 6-digit code sent by SMS")
     password: str = Field(min_length=1, max_length=128, description="at least 8 characters")
     password2: str = Field(min_length=1, max_length=128, description="the same password again")
 
@@ -60,7 +62,8 @@ class UserOut(BaseModel):
 
 
 class NameIn(BaseModel):
-    name: str = Field(min_length=1, max_length=32, description="1–32 characters, not a mobile number (4103)")
+    name: Text = Field(min_length=1, max_length=32, json_schema_extra={"pattern": r"\S"},
+                       description="1–32 characters, not a mobile number (4103)")
 
 
 class NameOut(BaseModel):
@@ -76,8 +79,8 @@ class AvatarOut(BaseModel):
 
 
 class RealNameIn(BaseModel):
-    real_name: str = Field(min_length=1, max_length=64, description="2-32 characters")
-    id_card: str = Field(min_length=1, max_length=32, description="18-character mainland ID number")
+    real_name: Text = Field(min_length=1, max_length=64, description="2-32 characters")
+    id_card: Text = Field(min_length=1, max_length=32, description="18-character mainland ID number")
 
 
 class RealNameOut(BaseModel):

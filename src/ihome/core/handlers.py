@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ihome.core import inputs
 from ihome.core.errors import MESSAGES, RET, DomainError
 from ihome.core.responses import envelope
 
@@ -104,8 +105,10 @@ def handle_http_error(error: HTTPError | HTTPException):
     """werkzeug and APIFlask errors: 404, 405, 413, 429, validation, malformed JSON."""
     status = int(getattr(error, "status_code", None) or getattr(error, "code", None) or 500)
     headers = dict(getattr(error, "headers", None) or {})
-    if isinstance(error, HTTPException) and error.get_response().headers.get("Retry-After"):
-        headers["Retry-After"] = error.get_response().headers["Retry-After"]
+    if isinstance(error, HTTPException):  # werkzeug's own headers: Allow on 405, Retry-After on 429
+        for name, value in error.get_response().headers.items():
+            if name.lower() in {"allow", "retry-after"}:
+                headers[name] = value
     if status == 429 and "Retry-After" not in headers:
         headers["Retry-After"] = str(getattr(g, "retry_after", 60))
     errno = STATUS_ERRNO.get(status, RET.SERVERERR)
@@ -158,6 +161,7 @@ class RequestIdFilter(logging.Filter):
 def register_error_handlers(app: APIFlask) -> None:
     """Route every kind of failure to one of the handlers above."""
     app.before_request(_assign_request_id)
+    inputs.install(app)
     app.after_request(_attach_request_id)
     app.error_processor(handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)

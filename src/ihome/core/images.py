@@ -89,7 +89,7 @@ def process_image(data: bytes, *, field: str, max_bytes: int, max_pixels: int,
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refuse(field, _("The image has too many pixels")) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError, EOFError):  # IndexError: no IDAT
         raise _refuse(field, _("The file is not a valid image")) from None
 
 

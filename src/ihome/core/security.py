@@ -1,14 +1,19 @@
 """Who is logged in, what they may call, CSRF and the security headers.
 
-CSRF is the double-submit pattern of API.md: every response to a client without a ``csrf_token``
-cookie sets one, and every POST/PUT/PATCH/DELETE must echo it in the ``X-CSRFToken`` header.
-A cross-site page can neither read our cookie nor set that header, so it cannot forge a request.
+CSRF is the double-submit pattern of API.md: every POST/PUT/PATCH/DELETE must echo the ``csrf_token``
+cookie in the ``X-CSRFToken`` header. A cross-site page can neither read our cookie nor set that header.
+The token is also signed for the session (``nonce.HMAC(secret key, session id|nonce)``; before a login,
+for "anonymous"): a cookie planted by a sibling subdomain, or minted for another session, is refused,
+and a login (a new session id) or a logout gets a new token in the same response.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -17,11 +22,13 @@ from urllib.parse import quote, urlsplit
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from ihome.core.errors import DataError, Unauthorized
+from ihome.core.errors import DataError, Unauthorized, Unavailable
 
 CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRFToken"
+CSRF_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}")  # nonce . HMAC-SHA256(secret, binding|nonce)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_NEXT_LENGTH = 2048
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -66,6 +73,7 @@ def login_required(view: F) -> F:
         require_user_id()
         return view(*args, **kwargs)
 
+    wrapper._login_required = True  # type: ignore[attr-defined]  # /openapi.json documents its 401
     return wrapper  # type: ignore[return-value]
 
 
@@ -76,6 +84,8 @@ def safe_next(target: str | None, default: str = "/") -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    if len(target) > MAX_NEXT_LENGTH or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return default  # CR/LF would split the Location header
     return target
 
 
@@ -100,6 +110,37 @@ def csrf_exempt(view: F) -> F:
     return view
 
 
+def _csrf_binding() -> str | None:
+    """What a token is minted for: this session once it holds anything (a login), else any anonymous client.
+
+    None when the session store is down (no token can be checked or minted then).
+    """
+    try:
+        return f"session:{session.sid}" if session else "anonymous"  # type: ignore[attr-defined]
+    except Unavailable:
+        return None
+
+
+def _signature(binding: str, nonce: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    digest = hmac.new(key, f"ihome-csrf|{binding}|{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _mint_csrf_token(binding: str) -> str:
+    nonce = secrets.token_urlsafe(18)
+    return f"{nonce}.{_signature(binding, nonce)}"
+
+
+def _minted_for(token: str, binding: str | None) -> bool:
+    """Whether ``token`` is well formed and was minted by us for ``binding`` (compared as ASCII bytes)."""
+    if binding is None or not CSRF_TOKEN.fullmatch(token):
+        return False
+    nonce, signature = token.split(".")
+    return hmac.compare_digest(signature.encode(), _signature(binding, nonce).encode())
+
+
 def _check_csrf() -> None:
     if request.method not in UNSAFE_METHODS:
         return
@@ -108,30 +149,42 @@ def _check_csrf() -> None:
         return
     cookie = request.cookies.get(CSRF_COOKIE, "")
     header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not header or not hmac.compare_digest(cookie, header):
+    binding = _csrf_binding()
+    if binding is None:
+        raise Unavailable()
+    echoed = hmac.compare_digest(cookie.encode(), header.encode("utf-8", "surrogatepass"))
+    if not (_minted_for(cookie, binding) and echoed):
         raise DataError(_("Missing or wrong CSRF token: send the csrf_token cookie's value in X-CSRFToken"))
 
 
 def _set_csrf_cookie(response):
-    if CSRF_COOKIE not in request.cookies:
-        response.set_cookie(
-            CSRF_COOKIE,
-            g.get("csrf_token") or secrets.token_urlsafe(32),
-            max_age=60 * 60 * 24 * 30,
-            secure=current_app.config["PRODUCTION"],
-            httponly=False,  # the page's script reads it to echo it in the header
-            samesite="Lax",
-        )
+    """A fresh token whenever the client's is missing or not minted for its session (after a login or logout)."""
+    binding = _csrf_binding()
+    if binding is None or _minted_for(request.cookies.get(CSRF_COOKIE, ""), binding):
+        return response
+    pending = g.get("csrf_token")
+    token = pending if pending and _minted_for(pending, binding) else _mint_csrf_token(binding)
+    response.set_cookie(
+        CSRF_COOKIE,
+        token,
+        max_age=60 * 60 * 24 * 30,
+        secure=current_app.config["PRODUCTION"],
+        httponly=False,  # the page's script reads it to echo it in the header
+        samesite="Lax",
+    )
     return response
 
 
 def csrf_token() -> str:
-    """The token pages embed; the same value the cookie will carry."""
-    token = request.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = g.get("csrf_token") or secrets.token_urlsafe(32)
-        g.csrf_token = token
-    return token
+    """The token pages embed; the same value the cookie carries (or will carry after this response)."""
+    binding = _csrf_binding() or "anonymous"
+    token = request.cookies.get(CSRF_COOKIE, "")
+    if _minted_for(token, binding):
+        return token
+    pending = g.get("csrf_token")
+    if not pending or not _minted_for(pending, binding):
+        pending = g.csrf_token = _mint_csrf_token(binding)
+    return pending
 
 
 # ---- headers --------------------------------------------------------------------------------------------

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from apiflask.fields import UploadFile
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from ihome.houses.presenters import money, star_count
+
+from ihome.core.schema_types import at_most_items
+
+MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
 
 
 class AreaOut(BaseModel):
@@ -26,25 +30,29 @@ class FacilityOut(BaseModel):
 # translated message per field; the JSON schema still documents the expected types.
 
 def _doc(kind: str, description: str, **extra: JsonValue) -> Any:
-    return Field(default=None, description=description, json_schema_extra={"type": kind, **extra})
+    """Document a loosely typed field: null means "not given" (publish: the default; edit: unchanged)."""
+    return Field(default=None, description=description, json_schema_extra={"type": [kind, "null"], **extra})
 
 
 class HouseIn(BaseModel):
     """A house's fields. Publishing needs title, price, area_id and address; an edit sends any subset."""
 
-    title: Any = _doc("string", "1–64 characters", maxLength=64)
-    price: Any = _doc("integer", "price per night in fen (0–100,000,000)", minimum=0)
-    area_id: Any = _doc("integer", "district id (GET /areas)")
-    address: Any = _doc("string", "1–512 characters", maxLength=512)
-    room_count: Any = _doc("integer", "rooms, ≥ 1 (default 1)", minimum=1)
-    acreage: Any = _doc("integer", "square metres, ≥ 0 (default 0)", minimum=0)
+    title: Any = _doc("string", "1–64 characters", maxLength=64, pattern=r"\S")
+    price: Any = _doc("integer", "price per night in fen (0–100,000,000)", minimum=0, maximum=100_000_000)
+    area_id: Any = _doc("integer", "district id (GET /areas)", minimum=1, maximum=2**31 - 1)
+    address: Any = _doc("string", "1–512 characters", maxLength=512, pattern=r"\S")
+    room_count: Any = _doc("integer", "rooms, 1–1,000 (default 1)", minimum=1, maximum=1_000)
+    acreage: Any = _doc("integer", "square metres, 0–100,000 (default 0)", minimum=0, maximum=100_000)
     unit: Any = _doc("string", "layout, e.g. 2室1厅, ≤ 32 characters", maxLength=32)
-    capacity: Any = _doc("integer", "guests, ≥ 1 (default 1)", minimum=1)
+    capacity: Any = _doc("integer", "guests, 1–1,000 (default 1)", minimum=1, maximum=1_000)
     beds: Any = _doc("string", "beds, ≤ 64 characters", maxLength=64)
-    deposit: Any = _doc("integer", "deposit in fen (0–100,000,000, default 0)", minimum=0)
-    min_days: Any = _doc("integer", "shortest stay in nights, ≥ 1 (default 1)", minimum=1)
-    max_days: Any = _doc("integer", "longest stay in nights: 0 = no limit, else ≥ min_days", minimum=0)
-    facility: Any = _doc("array", "facility ids (GET /facilities)", items={"type": "integer"})
+    deposit: Any = _doc("integer", "deposit in fen (0–100,000,000, default 0)", minimum=0, maximum=100_000_000)
+    min_days: Any = _doc("integer", "shortest stay in nights, 1–3,650 (default 1)", minimum=1, maximum=3_650)
+    max_days: Any = _doc("integer", "longest stay in nights: 0 = no limit, else min_days–3,650", minimum=0,
+                         maximum=3_650)
+    facility: Annotated[Any, at_most_items(MAX_FACILITY_IDS)] = _doc(
+        "array", "facility ids (GET /facilities)", items={"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        maxItems=MAX_FACILITY_IDS)
 
 
 class HouseCreateIn(HouseIn):
@@ -129,7 +137,8 @@ class SearchQuery(BaseModel):
     aid: str | None = Field(default=None, description="district id; empty or absent = every district")
     sd: str | None = Field(default=None, description="check-in date YYYY-MM-DD, today or later")
     ed: str | None = Field(default=None, description="check-out date YYYY-MM-DD, after sd, at most 366 nights")
-    sk: str | None = Field(default="new", description="new (default) | booking | price-inc | price-des")
+    sk: str | None = Field(default="new", description="new (default) | booking | price-inc | price-des",
+                           json_schema_extra={"enum": ["new", "booking", "price-inc", "price-des"]})
     p: str | None = Field(default="1", description="page number from 1")
 
 

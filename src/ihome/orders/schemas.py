@@ -7,11 +7,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ihome.core.schema_types import BoundedDate, Text
+
 
 class BookingIn(BaseModel):
     house_id: int = Field(ge=1, description="the house to book")
-    start_date: date = Field(description="check-in date, YYYY-MM-DD (today or later)")
-    end_date: date = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
+    start_date: BoundedDate = Field(description="check-in date, YYYY-MM-DD (today or later)")
+    end_date: BoundedDate = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
     guests: int = Field(default=1, ge=1, le=1000, description="how many people stay: 1 to the house's capacity")
 
 
@@ -26,11 +28,11 @@ class BookingOut(BaseModel):
 class StatusIn(BaseModel):
     action: Literal["accept", "reject", "cancel"] = Field(
         description="host: accept or reject (with reason); guest: cancel")
-    reason: str | None = Field(default=None, max_length=500, description="required with reject, 1–500 characters")
+    reason: Text | None = Field(default=None, max_length=500, description="required with reject, 1–500 characters")
 
 
 class CommentIn(BaseModel):
-    comment: str = Field(min_length=1, max_length=500, description="the guest's review, 1–500 characters")
+    comment: Text = Field(min_length=1, max_length=500, description="the guest's review, 1–500 characters")
     rating: int = Field(ge=1, le=5, description="1 to 5 stars")
 
 
@@ -65,8 +67,8 @@ class OrderListOut(BaseModel):
 
 
 class CalendarQuery(BaseModel):
-    start: date | None = Field(default=None, description="window start, YYYY-MM-DD (default today)")
-    end: date | None = Field(default=None, description="window end, YYYY-MM-DD (default start + 180 days; "
+    start: BoundedDate | None = Field(default=None, description="window start, YYYY-MM-DD (default today)")
+    end: BoundedDate | None = Field(default=None, description="window end, YYYY-MM-DD (default start + 180 days; "
                                                       "at most 366 days after start)")
 
 

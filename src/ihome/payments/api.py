@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from apiflask import APIBlueprint, APIFlask
 from flask import Response, request
@@ -47,13 +48,19 @@ def confirm_return(json_data: ReturnParamsIn):
     return ok(result)
 
 
+NOTIFY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "`success` or `failure`",
+          "content": {"text/plain": {"schema": {"type": "string", "enum": ["success", "failure"]}}}},
+}
+
+
 @bp.post("/payments/alipay/notify")
 @csrf_exempt
 @bp.doc(summary="Alipay's asynchronous notification",
         description="Form-encoded, RSA2-signed by Alipay; no CSRF token (the signature authenticates it). "
                     "Answers the text `success` once the notice is verified and applied (again `success` for a "
                     "repeat); anything else (`failure`) makes Alipay retry.",
-        responses={200: "text/plain: success or failure"})
+        responses=NOTIFY_RESPONSES)
 def alipay_notify():
     applied = service.handle_notification(data=request.form.to_dict())
     if applied:
