@@ -7,9 +7,8 @@ from typing import Annotated, Any
 from apiflask.fields import UploadFile
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
-from ihome.houses.presenters import money, star_count
-
 from ihome.core.schema_types import at_most_items
+from ihome.houses.presenters import money, star_count
 
 MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
 
