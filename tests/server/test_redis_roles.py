@@ -37,6 +37,15 @@ def redis_pair(tmp_path):
         main.stop()
 
 
+def wait_for_aof(server: EmbeddedRedis, needle: bytes, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(needle in path.read_bytes() for path in server.dir.rglob("appendonly.aof*") if path.is_file()):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{needle!r} never reached the append-only file")
+
+
 def test_the_main_redis_keeps_everything_across_a_sigkill(tmp_path):
     server = EmbeddedRedis(tmp_path).start()
     try:
@@ -44,6 +53,9 @@ def test_the_main_redis_keeps_everything_across_a_sigkill(tmp_path):
         client.set("ihome:session:abc", "{}", ex=3600)
         client.rpush("celery", "a queued task")
         client.incr("ihome:login:failures:x")
+        # everysec may hold a write back for up to 2 s while an fsync runs (Redis's documented bound on
+        # what a crash loses); wait until the last write is in the file, then kill
+        wait_for_aof(server, b"ihome:login:failures:x")
         assert server.process is not None
         server.process.send_signal(signal.SIGKILL)
         server.process.wait()
