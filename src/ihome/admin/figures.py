@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, literal, select, text
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ihome.accounts.models import User
@@ -200,7 +200,8 @@ def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: 
     before = dict(db.session.execute(
         select(House.area_id, func.count()).where(House.create_time < lo).group_by(House.area_id)).all())
     earlier = aliased(House)
-    first = ~exists().where(earlier.user_id == House.user_id, earlier.create_time < House.create_time)
+    first = ~exists().where(earlier.user_id == House.user_id, or_(
+        earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
     rows = db.session.execute(
         select(House.create_time, House.area_id, first)
         .where(House.create_time >= lo, House.create_time < hi)
