@@ -27,6 +27,8 @@ from ihome.houses.models import Area
 from ihome.houses.reference import list_areas
 
 MAX_DAYS = 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)  # dates outside are nobody's statistics
+MAX_ID = 2**31 - 1
 BOOKING_KEYS = ("requested", "accepted", "rejected", "expired", "cancelled_by_guest", "cancelled_by_host",
                 "paid", "completed")
 # Every numeric key of the summary, as the time series names them.
@@ -44,10 +46,13 @@ def check_range(start: date, end: date, aid: int | None = None) -> None:
     """``Invalid`` (4103) unless start ≤ end, the range has at most 366 days and ``aid`` is a district."""
     if end < start:
         raise Invalid(_("The end date must not be before the start date"), fields={"end": [_("Before start")]})
+    if not (EARLIEST <= start and end <= LATEST):
+        message = _("Dates from %(first)s to %(last)s only", first=EARLIEST.isoformat(), last=LATEST.isoformat())
+        raise Invalid(message, fields={"start" if start < EARLIEST else "end": [message]})
     if (end - start).days + 1 > MAX_DAYS:
         message = _("At most %(days)d days at a time", days=MAX_DAYS)
         raise Invalid(message, fields={"end": [message]})
-    if aid is not None and db.session.get(Area, aid) is None:
+    if aid is not None and (not 0 < aid <= MAX_ID or db.session.get(Area, aid) is None):
         raise Invalid(_("No such district"), fields={"aid": [_("No such district")]})
 
 
