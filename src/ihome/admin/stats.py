@@ -46,7 +46,7 @@ def check_range(start: date, end: date, aid: int | None = None) -> None:
     """``Invalid`` (4103) unless start ≤ end, the range has at most 366 days and ``aid`` is a district."""
     if end < start:
         raise Invalid(_("The end date must not be before the start date"), fields={"end": [_("Before start")]})
-    if not (EARLIEST <= start and end <= LATEST):
+    if not (start >= EARLIEST and end <= LATEST):
         message = _("Dates from %(first)s to %(last)s only", first=EARLIEST.isoformat(), last=LATEST.isoformat())
         raise Invalid(message, fields={"start" if start < EARLIEST else "end": [message]})
     if (end - start).days + 1 > MAX_DAYS:
