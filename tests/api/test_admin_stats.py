@@ -186,3 +186,10 @@ def test_openapi_documents_the_statistics(client):
     paths = client.get("/openapi.json").get_json()["paths"]
     for path in ("summary", "timeseries", "districts", "export.csv"):
         assert f"/api/v1.0/admin/stats/{path}" in paths
+
+
+def test_errors_are_in_chinese_by_default_and_english_on_request(admin_api):
+    query = "/admin/stats/summary?start=2026-01-10&end=2026-01-01"
+    assert admin_api.get(query).expect(400, "4103").fields == {"end": ["早于开始日期"]}
+    english = admin_api.get(query, headers={"Accept-Language": "en"}).expect(400, "4103")
+    assert english.errmsg == "The end date must not be before the start date"
