@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from ihome.admin import figures as live
 from ihome.admin.figures import Figures, days
 from ihome.admin.models import FIGURES
-from ihome.admin.rollups import rolled_up
+from ihome.admin.rollups import CHUNK_DAYS, rolled_up
 from ihome.core import clock
 from ihome.core.errors import Invalid
 from ihome.extensions import db
@@ -88,10 +88,10 @@ def by_district(start: date, end: date) -> dict[int, tuple[Figures, int]]:
 
 
 def _runs(wanted: Iterable[date]) -> list[tuple[date, date]]:
-    """Consecutive dates grouped into (first, last) runs."""
+    """Consecutive dates grouped into (first, last) runs of at most CHUNK_DAYS (bounded memory)."""
     runs: list[list[date]] = []
     for day in wanted:
-        if runs and runs[-1][1] + timedelta(days=1) == day:
+        if runs and runs[-1][1] + timedelta(days=1) == day and (day - runs[-1][0]).days < CHUNK_DAYS:
             runs[-1][1] = day
         else:
             runs.append([day, day])
