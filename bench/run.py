@@ -19,7 +19,8 @@ Settings (environment): BENCH_HOUSES, BENCH_ORDERS, BENCH_DBS (comma list: sqlit
 BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CONCURRENCY (uncached, default 2),
 BENCH_SECONDS (each wrk run, default 3), BENCH_RUNS (wrk runs per scenario, the median is shown,
 default 3), BENCH_CONNECTIONS (wrk, default 8), BENCH_WORKERS and
-BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name).
+BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name), BENCH_START_TIMEOUT
+(seconds the server may take to start, default 60).
 Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on PostgreSQL; cached
 reads >= 2,000 requests/s.
 
@@ -218,7 +219,8 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         print(f"[{kind}] measuring through ihome serve", flush=True)
         workers, threads = setting("BENCH_WORKERS", 4), setting("BENCH_THREADS", 2)
         wrk = not os.environ.get("BENCH_STATS_ONLY") and have_wrk()
-        with server(instance, url, workers, threads).start(timeout=60) as running:  # stopped on exit
+        start_timeout = setting("BENCH_START_TIMEOUT", 60)
+        with server(instance, url, workers, threads).start(timeout=start_timeout) as running:  # stopped on exit
             load = os.getloadavg()[0]
             results, spreads = ([], []) if os.environ.get("BENCH_STATS_ONLY") else measure(running.port, houses, wrk)
             results += measure_stats(running.port, instance, admin_id)
