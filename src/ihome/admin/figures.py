@@ -9,6 +9,7 @@ exactly this; the statistics read it for the days not rolled up yet (today, the 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, literal, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ihome.accounts.models import User
@@ -103,15 +104,48 @@ def compute(start: date, end: date, *, with_counters: bool = True) -> tuple[dict
     return out, missing
 
 
-def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+@functools.cache
+def _statements() -> dict[str, Any]:
+    """Every query of the live figures, built once with bound parameters (lo/hi: instants; start/end: dates).
+
+    Built statements skip SQLAlchemy's per-call construction and cache-key work: today's figures are
+    computed on every dashboard request.
+    """
+    lo: Any = bindparam("lo")
+    hi: Any = bindparam("hi")
     role = _role_column()
-    rows = db.session.execute(
-        select(OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
-               role if role is not None else literal(None), Order.user_id, House.user_id, House.area_id,
-               Order.start_date, Order.days, Order.rating)
+    earlier = aliased(House)
+    first = ~exists().where(earlier.user_id == House.user_id, or_(
+        earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
+    return {
+        "events": select(
+            OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
+            role if role is not None else literal(None), Order.user_id, House.user_id, House.area_id,
+            Order.start_date, Order.days, Order.rating)
         .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id)
-        .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi)
-    ).all()
+        .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi),
+        "payments": select(Payment.paid_at, Payment.amount, Order.amount, _platform_take(), House.area_id)
+        .join(Order, Order.id == Payment.order_id).join(House, House.id == Order.house_id)
+        .where(Payment.status == PaymentStatus.SUCCEEDED.value, Payment.paid_at >= lo, Payment.paid_at < hi),
+        "refunds": select(Refund.update_time, Refund.amount, Payment.amount, Order.amount, _platform_take(),
+                          House.area_id)
+        .join(Payment, Payment.id == Refund.payment_id).join(Order, Order.id == Payment.order_id)
+        .join(House, House.id == Order.house_id)
+        .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi),
+        "booked": select(Order.house_id, House.area_id, Order.start_date, Order.days, _subtotal())
+        # "+ 0": SQLite would otherwise loop over every house and probe its orders; this way the
+        # partial index finds the few booked stays of the window and each probes its house's key
+        .join(House, House.id == Order.house_id + 0)
+        .where(text(BOOKED_SQL), Order.end_date > bindparam("start"), Order.start_date <= bindparam("end")),
+        "listed_before": select(House.area_id, func.count()).where(House.create_time < lo).group_by(House.area_id),
+        "listed": select(House.create_time, House.area_id, first).where(House.create_time >= lo,
+                                                                         House.create_time < hi),
+        "joined": select(User.create_time).where(User.create_time >= lo, User.create_time < hi),
+    }
+
+
+def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    rows = db.session.execute(_statements()["events"], {"lo": lo, "hi": hi}).all()
     to_local = _local_days()
     for at, source, target, actor, actor_role, guest_id, host_id, area, start_date, nights, rating in rows:
         day = to_local(at)
@@ -159,11 +193,7 @@ def _cancellation(figures: Figures, source: str, who: str) -> None:
 
 
 def _payments(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
-    rows = db.session.execute(
-        select(Payment.paid_at, Payment.amount, Order.amount, _platform_take(), House.area_id)
-        .join(Order, Order.id == Payment.order_id).join(House, House.id == Order.house_id)
-        .where(Payment.status == PaymentStatus.SUCCEEDED.value, Payment.paid_at >= lo, Payment.paid_at < hi)
-    ).all()
+    rows = db.session.execute(_statements()["payments"], {"lo": lo, "hi": hi}).all()
     to_local = _local_days()
     for paid_at, amount, order_amount, take, area in rows:
         figures = out[(to_local(paid_at), area)]
@@ -173,12 +203,7 @@ def _payments(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) 
 
 
 def _refunds(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
-    rows = db.session.execute(
-        select(Refund.update_time, Refund.amount, Payment.amount, Order.amount, _platform_take(), House.area_id)
-        .join(Payment, Payment.id == Refund.payment_id).join(Order, Order.id == Payment.order_id)
-        .join(House, House.id == Order.house_id)
-        .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi)
-    ).all()
+    rows = db.session.execute(_statements()["refunds"], {"lo": lo, "hi": hi}).all()
     to_local = _local_days()
     for at, amount, paid, order_amount, take, area in rows:
         figures = out[(to_local(at), area)]
@@ -195,14 +220,7 @@ def night_shares(subtotal: int, nights: int) -> list[int]:
 
 def booked_stays(start: date, end: date) -> list[Any]:
     """(house id, district, check-in, nights, subtotal) of the booked stays with a night in [start, end]."""
-    query = (
-        select(Order.house_id, House.area_id, Order.start_date, Order.days, _subtotal())
-        # "+ 0": SQLite would otherwise loop over every house and probe its orders; this way the
-        # partial index finds the few booked stays of the window and each probes its house's key
-        .join(House, House.id == Order.house_id + 0)
-        .where(text(BOOKED_SQL), Order.end_date > start, Order.start_date <= end)
-    )
-    return list(db.session.execute(query).all())
+    return list(db.session.execute(_statements()["booked"], {"start": start, "end": end}).all())
 
 
 def _booked_nights(out: dict[tuple[date, int], Figures], start: date, end: date) -> None:
@@ -217,15 +235,9 @@ def _booked_nights(out: dict[tuple[date, int], Figures], start: date, end: date)
 
 def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: datetime, hi: datetime) -> None:
     """new_listings, new_hosts (a host's first house), and active_listings (houses at the day's end)."""
-    before = dict(db.session.execute(
-        select(House.area_id, func.count()).where(House.create_time < lo).group_by(House.area_id)).all())
-    earlier = aliased(House)
-    first = ~exists().where(earlier.user_id == House.user_id, or_(
-        earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
-    rows = db.session.execute(
-        select(House.create_time, House.area_id, first)
-        .where(House.create_time >= lo, House.create_time < hi)
-    ).all()
+    statements = _statements()
+    before: dict[int, int] = dict(db.session.execute(statements["listed_before"], {"lo": lo}).all())  # type: ignore[arg-type]
+    rows = db.session.execute(statements["listed"], {"lo": lo, "hi": hi}).all()
     created: dict[tuple[date, int], int] = Counter()
     to_local = _local_days()
     for at, area, is_first in rows:
@@ -245,8 +257,7 @@ def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: 
 
 def _users(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
     to_local = _local_days()
-    for (at,) in db.session.execute(select(User.create_time).where(and_(User.create_time >= lo,
-                                                                          User.create_time < hi))):
+    for (at,) in db.session.execute(_statements()["joined"], {"lo": lo, "hi": hi}):
         out[(to_local(at), NO_DISTRICT)]["new_users"] += 1
 
 

@@ -84,12 +84,18 @@ def rolled_up(start: date, end: date, *, aid: int | None = None, by_area: bool =
     result: dict[Any, Figures] = {}
     if by_area:
         for row in db.session.execute(_EVERY_DISTRICT, {"start": start, "end": end}):
-            result[(row[0], row[1])] = Counter(dict(zip(FIGURES, row[2:], strict=True)))
+            result[(row[0], row[1])] = _figures(row[2:])
         return result
     area = ALL_DISTRICTS if aid is None else aid
     for row in db.session.execute(_ONE_DISTRICT, {"start": start, "end": end, "area": area}):
-        result[row[0]] = Counter(dict(zip(FIGURES, row[1:], strict=True)))
+        result[row[0]] = _figures(row[1:])
     return result
+
+
+def _figures(values: Any) -> Figures:
+    figures: Figures = Counter()
+    dict.update(figures, zip(FIGURES, values, strict=True))  # Counter's own update is a Python loop
+    return figures
 
 
 def rebuild(*, since: date) -> tuple[int, int]:

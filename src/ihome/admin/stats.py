@@ -161,6 +161,12 @@ def summary(*, start: date, end: date, aid: int | None = None) -> dict[str, Any]
     return {"start": start, "end": end, **_total(daily(start, end, aid=aid), start, end)}
 
 
+# Metrics that are one stored sum: a time series of them needs no derived figures.
+SUMS = {"gmv": "gmv", "refunds": "refunds", "new_users": "new_users", "new_hosts": "new_hosts",
+        "new_listings": "new_listings", "searches": "searches", "detail_views": "detail_views",
+        **{f"bookings.{key}": key for key in BOOKING_KEYS}}
+
+
 def metric_value(figures: dict[str, Any], metric: str) -> Any:
     value: Any = figures
     for part in metric.split("."):
@@ -195,8 +201,13 @@ def timeseries(*, metric: str, start: date, end: date, interval: str = "day", ai
         raise Invalid(_("Unknown interval"), fields={"interval": [_("Must be day, week or month")]})
     check_range(start, end, aid)
     per_day = daily(start, end, aid=aid)
-    points = [{"date": first, "value": metric_value(_total(per_day, first, last), metric)}
-              for first, last in intervals(start, end, interval)]
+    if metric in SUMS:
+        name = SUMS[metric]
+        points = [{"date": first, "value": sum(per_day[day][name] for day in days(first, last))}
+                  for first, last in intervals(start, end, interval)]
+    else:
+        points = [{"date": first, "value": metric_value(_total(per_day, first, last), metric)}
+                  for first, last in intervals(start, end, interval)]
     return {"metric": metric, "interval": interval, "points": points}
 
 
