@@ -8,7 +8,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from ihome.admin.reports import REPORTS
-from ihome.admin.stats import INTERVALS, METRICS
+from ihome.admin.stats import INTERVALS, METRICS, SERIES_ONLY
 
 RATE = "0..1 with 4 decimals; null when the denominator is 0"
 
@@ -23,8 +23,9 @@ class SummaryQuery(RangeQuery):
 
 
 class TimeseriesQuery(SummaryQuery):
-    metric: str = Field(description="a numeric key of the summary, dotted for nested (bookings.requested)",
-                        json_schema_extra={"enum": list(METRICS)})
+    metric: str = Field(description="a numeric key of the summary, dotted for nested (bookings.requested), "
+                        "or booked_nights (nights of paid stays, per night)",
+                        json_schema_extra={"enum": [*METRICS, *SERIES_ONLY]})
     interval: str = Field(default="day", description="day | week | month", json_schema_extra={"enum": list(INTERVALS)})
 
 

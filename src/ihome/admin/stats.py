@@ -37,6 +37,8 @@ METRICS: tuple[str, ...] = (
     "cancellation_rate", "occupancy_rate", "adr", "revpar", "avg_lead_time_days", "avg_stay_nights",
     "new_users", "new_hosts", "new_listings", "active_listings", "avg_rating", "searches", "detail_views",
 )
+# More series than summary keys: booked nights per day draw the dashboard's calendar heatmap.
+SERIES_ONLY: tuple[str, ...] = ("booked_nights",)
 INTERVALS = ("day", "week", "month")
 
 
@@ -164,7 +166,7 @@ def summary(*, start: date, end: date, aid: int | None = None) -> dict[str, Any]
 # Metrics that are one stored sum: a time series of them needs no derived figures.
 SUMS = {"gmv": "gmv", "refunds": "refunds", "new_users": "new_users", "new_hosts": "new_hosts",
         "new_listings": "new_listings", "searches": "searches", "detail_views": "detail_views",
-        **{f"bookings.{key}": key for key in BOOKING_KEYS}}
+        "booked_nights": "booked_nights", **{f"bookings.{key}": key for key in BOOKING_KEYS}}
 
 
 def metric_value(figures: dict[str, Any], metric: str) -> Any:
@@ -195,7 +197,7 @@ def intervals(start: date, end: date, interval: str) -> list[tuple[date, date]]:
 def timeseries(*, metric: str, start: date, end: date, interval: str = "day", aid: int | None = None
                ) -> dict[str, Any]:
     """GET /admin/stats/timeseries: one point per interval (its first day in the range), zeros included."""
-    if metric not in METRICS:
+    if metric not in METRICS and metric not in SERIES_ONLY:
         raise Invalid(_("Unknown metric"), fields={"metric": [_("Unknown metric")]})
     if interval not in INTERVALS:
         raise Invalid(_("Unknown interval"), fields={"interval": [_("Must be day, week or month")]})

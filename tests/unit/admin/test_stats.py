@@ -63,7 +63,7 @@ def test_every_summary_figure_from_the_rollup(market, now_after):
 
 def test_rollup_and_live_agree_on_every_metric_and_day(market, now_after):
     live = {(metric, aid): stats.timeseries(metric=metric, start=D1, end=LAST_CLOSED, aid=aid)
-            for metric in stats.METRICS for aid in (None, 1, 2)}
+            for metric in (*stats.METRICS, *stats.SERIES_ONLY) for aid in (None, 1, 2)}
     rollups.rebuild(since=D1)
     for (metric, aid), series in live.items():
         assert stats.timeseries(metric=metric, start=D1, end=LAST_CLOSED, aid=aid) == series, (metric, aid)
@@ -98,6 +98,8 @@ def test_time_series_by_day_week_and_month(market, now_after):
     requested = stats.timeseries(metric="bookings.requested", start=D1, end=D3, interval="day")
     assert requested == {"metric": "bookings.requested", "interval": "day",
                          "points": [{"date": D1, "value": 5}, {"date": D2, "value": 2}, {"date": D3, "value": 1}]}
+    nights = stats.timeseries(metric="booked_nights", start=D1, end=date(2030, 3, 8))["points"]
+    assert [point["value"] for point in nights] == [1, 1, 0, 0, 1, 1, 1, 0]  # o8, then o1 from 03-05
     gmv = stats.timeseries(metric="gmv", start=date(2030, 2, 20), end=date(2030, 3, 12), interval="week")["points"]
     # 2030-02-20 is a Wednesday: the first week is clipped to the range, the others start on Mondays
     assert gmv == [{"date": date(2030, 2, 20), "value": 0}, {"date": date(2030, 2, 25), "value": 110000},
