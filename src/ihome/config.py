@@ -102,6 +102,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_MESSAGES_PER_MINUTE", "MESSAGES_PER_MINUTE", 30, int, "messages a user may send per minute"),
     Setting("IHOME_MESSAGE_TEXT_INTERVAL_MINUTES", "MESSAGE_TEXT_INTERVAL_MINUTES", 15, int,
             "at most one new-message text per conversation and recipient in this many minutes"),
+    # Statistics
+    Setting("IHOME_STATS_REROLL_DAYS", "STATS_REROLL_DAYS", 7, int,
+            "the hourly statistics job re-rolls this many closed days (yesterday included)"),
     # SMS provider: Ronglian Cloud Communication (容联云通讯)
     Setting("IHOME_RONGLIAN_ACCOUNT_SID", "RONGLIAN_ACCOUNT_SID", None, str, "Ronglian account SID"),
     Setting("IHOME_RONGLIAN_AUTH_TOKEN", "RONGLIAN_AUTH_TOKEN", None, str, "Ronglian auth token"),

@@ -1,12 +1,12 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
 
 from ihome.accounts.models import User
+from ihome.admin.models import DailyStat
 from ihome.conversations.models import Conversation, Message
 from ihome.houses.favorites import Favorite
 from ihome.houses.models import Area, Facility, House, HouseImage, house_facility
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.payments.models import Payment, Refund
 
-__all__ = ["Area", "Facility", "House", "HouseImage", "Order", "OrderEvent", "OrderStatus", "Payment", "Refund",
-           "User", "house_facility"]
-__all__ += ["Conversation", "Favorite", "Message"]  # conversations and favourites (issue 13)
+__all__ = ["Area", "Conversation", "DailyStat", "Facility", "Favorite", "House", "HouseImage", "Message", "Order",
+           "OrderEvent", "OrderStatus", "Payment", "Refund", "User", "house_facility"]
