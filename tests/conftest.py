@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.houses_fixtures",
     "tests.support.orders_fixtures",
     "tests.support.payments_fixtures",
+    "tests.support.admin_fixtures",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
