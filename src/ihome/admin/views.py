@@ -7,16 +7,36 @@ actions and the dashboard's figures go through the JSON API from one small scrip
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from ihome.admin import audit, browse, refunds
-from ihome.admin.access import page_admin_required
+from ihome.admin.access import is_admin, page_admin_required
+from ihome.core.security import current_user_id
 from ihome.houses import reference
 from ihome.orders.models import OrderStatus
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 MAX_PAGE = 1_000_000
+ACTION_NAMES = {
+    "house.unlist": _l("Unlisted a house"), "house.relist": _l("Relisted a house"),
+    "user.suspend": _l("Suspended a user"), "user.restore": _l("Restored a user"),
+    "order.cancel": _l("Cancelled an order"), "order.hide_reviews": _l("Hid a review"),
+    "order.show_reviews": _l("Showed a review"), "refund.retry": _l("Retried a refund"),
+}
+
+
+@bp.context_processor
+def _list_helpers() -> dict[str, Any]:
+    def query(**changes: Any) -> str:
+        """This page's query string with ``changes`` applied (the pager keeps the filters)."""
+        values = {key: value for key, value in request.args.items() if value}
+        values.update({key: str(value) for key, value in changes.items()})
+        return urlencode(values)
+
+    return {"query": query, "action_names": ACTION_NAMES}
 
 
 def _page() -> int:
@@ -47,7 +67,9 @@ def _render(template: str, **context: Any) -> str:
 @page_admin_required
 def dashboard():
     """Figures, changes against the previous period and charts (drawn by the page's script)."""
-    return _render("admin/dashboard.html", areas=reference.list_areas())
+    from ihome.core import clock
+
+    return _render("admin/dashboard.html", areas=reference.list_areas(), today=clock.today().isoformat())
 
 
 @bp.get("/houses")
@@ -88,5 +110,11 @@ def audit_log():
     return _render("admin/audit.html", data=data)
 
 
+def is_administrator() -> bool:
+    """For every template (the /my page links the back office for administrators only)."""
+    return is_admin(current_user_id())
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["is_administrator"] = is_administrator
