@@ -1,4 +1,4 @@
-"""The ``ihome`` command: serve, worker, db, seed, demo, create-admin."""
+"""The ``ihome`` command: serve, worker, db, seed, demo, create-admin, stats."""
 
 from __future__ import annotations
 
@@ -149,6 +149,23 @@ def create_admin_command(mobile: str, password: str) -> None:
 
     user = make_admin(mobile=mobile, password=password)
     click.echo(f"user {user.id} ({user.mobile}) is an administrator")
+
+
+@main.group("stats")
+def stats_group() -> None:
+    """The statistics rollup."""
+
+
+@stats_group.command("rebuild")
+@click.option("--since", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="first day to recompute (YYYY-MM-DD, marketplace time zone)")
+@with_appcontext
+def stats_rebuild_command(since: Any) -> None:
+    """Recompute the daily rollup from --since to yesterday (idempotent: a second run changes nothing)."""
+    from ihome.admin.rollups import rebuild
+
+    days, changed = rebuild(since=since.date())
+    click.echo(f"rolled up {days} day(s); {changed} row(s) changed")
 
 
 def _register_db_commands() -> None:

@@ -67,6 +67,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_ACCEPT_TIMEOUT_HOURS", "ACCEPT_TIMEOUT_HOURS", 24, int, "unanswered bookings are cancelled"),
     Setting("IHOME_PAYMENT_TIMEOUT_HOURS", "PAYMENT_TIMEOUT_HOURS", 2, int, "unpaid accepted bookings are cancelled"),
     Setting("IHOME_EXPIRY_INTERVAL_SECONDS", "EXPIRY_INTERVAL_SECONDS", 60, int, "how often the expiry jobs run"),
+    # Statistics
+    Setting("IHOME_STATS_REROLL_DAYS", "STATS_REROLL_DAYS", 7, int,
+            "the hourly statistics job re-rolls this many closed days (yesterday included)"),
     # SMS provider: Ronglian Cloud Communication (容联云通讯)
     Setting("IHOME_RONGLIAN_ACCOUNT_SID", "RONGLIAN_ACCOUNT_SID", None, str, "Ronglian account SID"),
     Setting("IHOME_RONGLIAN_AUTH_TOKEN", "RONGLIAN_AUTH_TOKEN", None, str, "Ronglian auth token"),

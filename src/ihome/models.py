@@ -1,10 +1,11 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
 
 from ihome.accounts.models import User
-from ihome.admin.models import AuditEntry
+from ihome.admin.audit_models import AuditEntry
+from ihome.admin.models import DailyStat
 from ihome.houses.models import Area, Facility, House, HouseImage, house_facility
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.payments.models import Payment, Refund
 
-__all__ = ["Area", "AuditEntry", "Facility", "House", "HouseImage", "Order", "OrderEvent", "OrderStatus", "Payment",
-           "Refund", "User", "house_facility"]
+__all__ = ["Area", "AuditEntry", "DailyStat", "Facility", "House", "HouseImage", "Order", "OrderEvent", "OrderStatus",
+           "Payment", "Refund", "User", "house_facility"]

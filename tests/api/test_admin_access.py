@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ihome.accounts.models import User
-from ihome.admin.models import AuditEntry
+from ihome.admin.audit_models import AuditEntry
 from ihome.extensions import db
 from ihome.houses.models import House
 from ihome.orders.models import Order, OrderStatus

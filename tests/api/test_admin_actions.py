@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from ihome.accounts.models import User
-from ihome.admin.models import AppendOnly, AuditEntry
+from ihome.admin.audit_models import AppendOnly, AuditEntry
 from ihome.core import clock
 from ihome.extensions import db
 from ihome.houses.models import House

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ihome.admin.models import AuditEntry
+from ihome.admin.audit_models import AuditEntry
 from ihome.core.errors import Invalid
 from ihome.extensions import db
 from ihome.houses.presenters import iso_utc

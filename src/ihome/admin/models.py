@@ -1,63 +1,72 @@
-"""The audit log: one row per administrator action, written once and never changed.
+"""The daily statistics rollup: every additive figure of one day in one district.
 
-The table is append-only at every level: the model refuses updates and deletes in the ORM, and
-database triggers (SQLite and PostgreSQL, created with the table and by migration 0005) refuse
-``UPDATE`` and ``DELETE`` from any client, so not even a hand-written statement can rewrite history.
+One row per (day, district) for every district, plus district 0 for what belongs to no district
+(new users, searches of every district), so a rolled-up day always has rows. Ratios and averages
+are never stored: they are derived from these sums, so a day read from here and the same day
+computed live give the same numbers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
-from sqlalchemy import DDL, ForeignKey, Index, Integer, String, event
+from sqlalchemy import BigInteger, Date, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ihome.core.db import Base, UTCDateTime, utcnow
+from ihome.core.db import Base
+from ihome.orders.models import Order, OrderEvent
+from ihome.payments.models import Payment, Refund
 
-AUDIT_TABLE = "ih_admin_audit"
-SQLITE_GUARDS = [
-    f"CREATE TRIGGER IF NOT EXISTS {AUDIT_TABLE}_no_{verb.lower()} BEFORE {verb} ON {AUDIT_TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    for verb in ("UPDATE", "DELETE")
-]
-POSTGRESQL_GUARDS = [
-    "CREATE OR REPLACE FUNCTION ih_admin_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
-    f"CREATE TRIGGER {AUDIT_TABLE}_append_only BEFORE UPDATE OR DELETE ON {AUDIT_TABLE} "
-    "FOR EACH ROW EXECUTE FUNCTION ih_admin_audit_append_only()",
-]
+# The additive figures, in the order of the table's columns (and of the daily CSV's sums).
+FIGURES: tuple[str, ...] = (
+    "requested", "accepted", "rejected", "expired", "expired_unanswered", "cancelled_by_guest",
+    "cancelled_by_host", "cancelled_after_accept", "paid", "completed",
+    "gmv", "refunds", "revenue_paid", "revenue_refunded",
+    "booked_nights", "booked_subtotal", "active_listings", "lead_days_sum", "stay_nights_sum",
+    "new_users", "new_hosts", "new_listings", "rating_sum", "rating_count", "searches", "detail_views",
+)
 
 
-class AppendOnly(Exception):
-    """Someone tried to change or remove an audit entry."""
+class DailyStat(Base):
+    """The sums of one marketplace day (``day``, in IHOME_TIMEZONE) in one district (0 = none)."""
+
+    __tablename__ = "ih_stats_daily"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    requested: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    expired: Mapped[int] = mapped_column(Integer, default=0)
+    expired_unanswered: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_by_guest: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_by_host: Mapped[int] = mapped_column(Integer, default=0)
+    cancelled_after_accept: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    gmv: Mapped[int] = mapped_column(BigInteger, default=0)
+    refunds: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue_paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    revenue_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    booked_nights: Mapped[int] = mapped_column(Integer, default=0)
+    booked_subtotal: Mapped[int] = mapped_column(BigInteger, default=0)
+    active_listings: Mapped[int] = mapped_column(Integer, default=0)
+    lead_days_sum: Mapped[int] = mapped_column(BigInteger, default=0)
+    stay_nights_sum: Mapped[int] = mapped_column(BigInteger, default=0)
+    new_users: Mapped[int] = mapped_column(Integer, default=0)
+    new_hosts: Mapped[int] = mapped_column(Integer, default=0)
+    new_listings: Mapped[int] = mapped_column(Integer, default=0)
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0)
+    searches: Mapped[int] = mapped_column(Integer, default=0)
+    detail_views: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AuditEntry(Base):
-    """Who (an administrator) did what to which object, why, and when."""
-
-    __tablename__ = AUDIT_TABLE
-    __table_args__ = (Index("ix_admin_audit_target", "target_type", "target_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    admin_id: Mapped[int] = mapped_column(ForeignKey("ih_user.id"), index=True)
-    action: Mapped[str] = mapped_column(String(32))
-    target_type: Mapped[str] = mapped_column(String(16))
-    target_id: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(String(500), default="")
-    create_time: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-
-
-@event.listens_for(AuditEntry, "before_update")
-def _refuse_update(_mapper, _connection, _target) -> None:
-    raise AppendOnly("the audit log is append-only")
-
-
-@event.listens_for(AuditEntry, "before_delete")
-def _refuse_delete(_mapper, _connection, _target) -> None:
-    raise AppendOnly("the audit log is append-only")
-
-
-for _statement in SQLITE_GUARDS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRESQL_GUARDS:
-    event.listen(AuditEntry.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+# What a day's live figures are read by (migration 0004): the event log, payments and refunds by time.
+Index("ix_order_event_time", OrderEvent.create_time)
+Index("ix_payment_paid_at", Payment.paid_at)
+Index("ix_refund_status_time", Refund.status, Refund.update_time)
+# booked stays with a night in a window (the live figures of today and future days)
+BOOKED_SQL = "status IN ('PAID', 'WAIT_COMMENT', 'COMPLETE')"
+Index("ix_order_booked_end", Order.end_date, Order.start_date,
+      sqlite_where=text(BOOKED_SQL), postgresql_where=text(BOOKED_SQL))

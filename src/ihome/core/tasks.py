@@ -33,6 +33,7 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.orders.finish_stays": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.query_unconfirmed": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.admin.roll_up_stats": 3600,
 }
 
 
@@ -62,7 +63,8 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         timezone="UTC",
         beat_schedule=_beat_schedule(app),
-        imports=("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks"),
+        imports=("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
+                 "ihome.admin.tasks"),
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint, APIFlask
+from flask import current_app
 
+from ihome.core.events import house_viewed, search_performed
 from ihome.core.responses import ok
 from ihome.core.security import current_user_id, require_user_id
 from ihome.extensions import db
@@ -100,7 +102,9 @@ def index_houses():
 @bp.doc(summary="A house", description="The detail of a house (cached); user_id is the viewer's id or -1.",
         responses={404: "4002: no such house"})
 def house_detail(house_id: int):
-    return ok(service.get_house_detail(house_id=house_id, viewer_id=current_user_id()))
+    detail = service.get_house_detail(house_id=house_id, viewer_id=current_user_id())
+    house_viewed.send(current_app._get_current_object(), house_id=house_id)  # type: ignore[attr-defined]
+    return ok(detail)
 
 
 @bp.get("/houses")
@@ -111,8 +115,10 @@ def house_detail(house_id: int):
                     "(IHOME_PAGE_SIZE per page; cached). A page past the last has no houses.",
         responses={400: "4103: bad district, dates, sort or page; data.fields says which"})
 def search(query_data: SearchQuery):
-    return ok(service.search_houses(area_id=query_data.aid, start=query_data.sd, end=query_data.ed,
-                                    sort=query_data.sk, page=query_data.p))
+    found = service.search_houses(area_id=query_data.aid, start=query_data.sd, end=query_data.ed,
+                                  sort=query_data.sk, page=query_data.p)
+    search_performed.send(current_app._get_current_object(), aid=query_data.aid)  # type: ignore[attr-defined]
+    return ok(found)
 
 
 def register(app: APIFlask) -> None:

@@ -1,0 +1,71 @@
+"""What the database never sees: searches and house detail views, counted per day in Redis.
+
+Two hashes per marketplace day: ``ihome:stats:searches:<day>`` (field: district id, 0 for a search of
+every district) and ``ihome:stats:views:<day>`` (field: house id). The houses API only sends the
+``search_performed`` and ``house_viewed`` events; the receivers here count them in one round trip,
+and a Redis failure is logged, never the request's problem. The daily rollup copies the counts into
+``ih_stats_daily``; the keys expire after ``KEEP_DAYS`` (the rollup keeps what it copied).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from flask import Flask
+from redis.exceptions import RedisError
+
+from ihome.core import clock
+from ihome.core.events import house_viewed, search_performed
+from ihome.core.redis_client import get_redis
+
+log = logging.getLogger(__name__)
+PREFIX = "ihome:stats"
+KEEP_DAYS = 40
+
+
+def searches_key(day: date) -> str:
+    return f"{PREFIX}:searches:{day.isoformat()}"
+
+
+def views_key(day: date) -> str:
+    return f"{PREFIX}:views:{day.isoformat()}"
+
+
+def _count(key: str, field: int) -> None:
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.hincrby(key, str(field), 1)
+        pipe.expire(key, KEEP_DAYS * 86400)
+        pipe.execute()
+    except RedisError as exc:  # statistics must never break a search
+        log.warning("could not count %s: %s", key, exc)
+
+
+def count_search(_sender: Any, *, aid: int | str | None = None, **_kwargs: Any) -> None:
+    """Receiver of ``search_performed`` (``aid`` as the query gave it: empty or absent = every district)."""
+    district = int(aid) if isinstance(aid, int) or (aid and aid.strip().isdigit()) else 0
+    _count(searches_key(clock.today()), district)
+
+
+def count_view(_sender: Any, *, house_id: int, **_kwargs: Any) -> None:
+    """Receiver of ``house_viewed``."""
+    _count(views_key(clock.today()), house_id)
+
+
+def read_day(day: date) -> tuple[dict[int, int], dict[int, int]] | None:
+    """(searches by district id, views by house id) of ``day``; None when Redis keeps neither any more."""
+    pipe = get_redis().pipeline(transaction=False)
+    pipe.hgetall(searches_key(day))
+    pipe.hgetall(views_key(day))
+    searches, views = pipe.execute()
+    if not searches and not views and day < clock.today():
+        return None
+    return ({int(k): int(v) for k, v in searches.items()}, {int(k): int(v) for k, v in views.items()})
+
+
+def register(app: Flask) -> None:
+    """Subscribe the counters (module-level functions: connected once, whatever the number of apps)."""
+    search_performed.connect(count_search)
+    house_viewed.connect(count_view)

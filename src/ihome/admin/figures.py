@@ -1,0 +1,257 @@
+"""The additive figures of marketplace days, computed live from the source records.
+
+``compute(start, end)`` reads the order event log, payments, refunds, bookings, houses and users of
+the days [start, end] (inclusive, in IHOME_TIMEZONE) and returns the sums per (day, district) that
+``ih_stats_daily`` stores (``models.FIGURES``). Every row is placed on the marketplace date of its
+timestamp, and on the district of the order's house (users on district 0). The rollup job stores
+exactly this; the statistics read it for the days not rolled up yet (today, the future).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, literal, or_, select, text
+from sqlalchemy.orm import aliased
+
+from ihome.accounts.models import User
+from ihome.admin import counters
+from ihome.core import clock
+from ihome.extensions import db
+from ihome.houses.models import House
+from ihome.orders.models import Order, OrderEvent, OrderStatus
+from ihome.payments.models import Payment, PaymentStatus, Refund, RefundStatus
+
+S = OrderStatus
+NO_DISTRICT = 0
+Figures = Counter  # figure name -> sum
+# Stays that hold their nights for good: paid and not cancelled.
+# Written as the partial index ``ix_order_booked_end`` is (SQLite uses it only for the same terms).
+BOOKED_SQL = "ih_order.status IN ('PAID', 'WAIT_COMMENT', 'COMPLETE')"
+EXPIRY_ACTORS = ("system:expire_unanswered", "system:expire_unpaid")
+
+
+# ---- money parts of an order --------------------------------------------------------------------------
+# Orders gain ``subtotal`` (the nights) and ``host_payout`` (subtotal less commission) with the money
+# rules of API.md's additions; until then ``amount`` is the nights' price and hosts keep all of it.
+
+def _subtotal() -> Any:
+    subtotal = getattr(Order, "subtotal", None)
+    return subtotal if subtotal is not None else Order.amount
+
+
+def _platform_take() -> ColumnElement[Any]:
+    """What the marketplace keeps of an order's amount: service fee + commission = amount − host payout."""
+    payout = getattr(Order, "host_payout", None)
+    return Order.amount - payout if payout is not None else literal(0)
+
+
+def _role_column() -> Any:
+    return getattr(OrderEvent, "actor_role", None)
+
+
+# ---- time ---------------------------------------------------------------------------------------------
+
+def day_start(day: date) -> datetime:
+    """The UTC instant a marketplace day begins."""
+    return datetime.combine(day, time(0), tzinfo=clock.marketplace_zone()).astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(clock.marketplace_zone()).date()
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    """Every date of the inclusive range."""
+    for offset in range((end - start).days + 1):
+        yield start + timedelta(days=offset)
+
+
+# ---- the computation ----------------------------------------------------------------------------------
+
+def compute(start: date, end: date, *, with_counters: bool = True) -> tuple[dict[tuple[date, int], Figures], set[date]]:
+    """The figures per (day, district) of [start, end], and the days whose Redis counters are gone."""
+    lo, hi = day_start(start), day_start(end + timedelta(days=1))
+    out: dict[tuple[date, int], Figures] = defaultdict(Counter)
+    _events(out, lo, hi)
+    _payments(out, lo, hi)
+    _refunds(out, lo, hi)
+    _booked_nights(out, start, end)
+    _listings(out, start, end, lo, hi)
+    _users(out, lo, hi)
+    missing: set[date] = set()
+    if with_counters:
+        missing = _counters(out, start, end)
+    return out, missing
+
+
+def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    role = _role_column()
+    rows = db.session.execute(
+        select(OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
+               role if role is not None else literal(None), Order.user_id, House.user_id, House.area_id,
+               Order.start_date, Order.days, Order.rating)
+        .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id)
+        .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi)
+    ).all()
+    for at, source, target, actor, actor_role, guest_id, host_id, area, start_date, nights, rating in rows:
+        day = local_day(at)
+        figures = out[(day, area)]
+        if source is None:
+            figures["requested"] += 1
+            figures["lead_days_sum"] += max(0, (start_date - day).days)
+            figures["stay_nights_sum"] += nights
+        elif target == S.WAIT_PAYMENT.value:
+            figures["accepted"] += 1
+        elif target == S.REJECTED.value:
+            figures["rejected"] += 1
+        elif target == S.CANCELED.value:
+            _cancellation(figures, source, _who(actor, actor_role, guest_id, host_id))
+        elif source == S.PAID.value and target == S.WAIT_COMMENT.value:
+            figures["completed"] += 1
+        elif target == S.COMPLETE.value and rating is not None:
+            figures["rating_sum"] += rating
+            figures["rating_count"] += 1
+
+
+def _who(actor: str, actor_role: str | None, guest_id: int, host_id: int) -> str:
+    """guest, host, expiry or other (an administrator, another job) for a cancelling event."""
+    if actor in EXPIRY_ACTORS:
+        return "expiry"
+    if actor_role in ("guest", "host"):
+        return actor_role
+    if actor == f"user:{guest_id}":
+        return "guest"
+    if actor == f"user:{host_id}":
+        return "host"
+    return "other"
+
+
+def _cancellation(figures: Figures, source: str, who: str) -> None:
+    if who == "expiry":
+        figures["expired"] += 1
+        if source == S.WAIT_ACCEPT.value:
+            figures["expired_unanswered"] += 1
+        return
+    if who in ("guest", "host"):
+        figures[f"cancelled_by_{who}"] += 1
+        if source in (S.WAIT_PAYMENT.value, S.PAID.value):
+            figures["cancelled_after_accept"] += 1
+
+
+def _payments(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    rows = db.session.execute(
+        select(Payment.paid_at, Payment.amount, Order.amount, _platform_take(), House.area_id)
+        .join(Order, Order.id == Payment.order_id).join(House, House.id == Order.house_id)
+        .where(Payment.status == PaymentStatus.SUCCEEDED.value, Payment.paid_at >= lo, Payment.paid_at < hi)
+    ).all()
+    for paid_at, amount, order_amount, take, area in rows:
+        figures = out[(local_day(paid_at), area)]
+        figures["paid"] += 1
+        figures["gmv"] += amount
+        figures["revenue_paid"] += take * amount // order_amount if order_amount else 0
+
+
+def _refunds(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    rows = db.session.execute(
+        select(Refund.update_time, Refund.amount, Payment.amount, Order.amount, _platform_take(), House.area_id)
+        .join(Payment, Payment.id == Refund.payment_id).join(Order, Order.id == Payment.order_id)
+        .join(House, House.id == Order.house_id)
+        .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi)
+    ).all()
+    for at, amount, paid, order_amount, take, area in rows:
+        figures = out[(local_day(at), area)]
+        figures["refunds"] += amount
+        # a refund gives back the marketplace's share of the payment in proportion to what it returns
+        share = take * paid // order_amount if order_amount else 0
+        figures["revenue_refunded"] += share * amount // paid if paid else 0
+
+
+def night_shares(subtotal: int, nights: int) -> list[int]:
+    """The subtotal split over the nights in whole fen (the shares add up to the subtotal exactly)."""
+    return [subtotal * (i + 1) // nights - subtotal * i // nights for i in range(nights)]
+
+
+def booked_stays(start: date, end: date) -> list[Any]:
+    """(house id, district, check-in, nights, subtotal) of the booked stays with a night in [start, end]."""
+    query = (
+        select(Order.house_id, House.area_id, Order.start_date, Order.days, _subtotal())
+        .join(House, House.id == Order.house_id)
+        .where(text(BOOKED_SQL), Order.end_date > start, Order.start_date <= end)
+    )
+    return list(db.session.execute(query).all())
+
+
+def _booked_nights(out: dict[tuple[date, int], Figures], start: date, end: date) -> None:
+    for _house, area, check_in, nights, subtotal in booked_stays(start, end):
+        for index, share in enumerate(night_shares(subtotal, nights)):
+            night = check_in + timedelta(days=index)
+            if start <= night <= end:
+                figures = out[(night, area)]
+                figures["booked_nights"] += 1
+                figures["booked_subtotal"] += share
+
+
+def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: datetime, hi: datetime) -> None:
+    """new_listings, new_hosts (a host's first house), and active_listings (houses at the day's end)."""
+    before = dict(db.session.execute(
+        select(House.area_id, func.count()).where(House.create_time < lo).group_by(House.area_id)).all())
+    earlier = aliased(House)
+    first = ~exists().where(earlier.user_id == House.user_id, or_(
+        earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
+    rows = db.session.execute(
+        select(House.create_time, House.area_id, first)
+        .where(House.create_time >= lo, House.create_time < hi)
+    ).all()
+    created: dict[tuple[date, int], int] = Counter()
+    for at, area, is_first in rows:
+        day = local_day(at)
+        created[(day, area)] += 1
+        out[(day, area)]["new_listings"] += 1
+        if is_first:
+            out[(day, area)]["new_hosts"] += 1
+    areas = set(before) | {area for _day, area in created}
+    running = dict(before)
+    for day in days(start, end):
+        for area in areas:
+            running[area] = running.get(area, 0) + created.get((day, area), 0)
+            if running[area]:
+                out[(day, area)]["active_listings"] = running[area]
+
+
+def _users(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    for (at,) in db.session.execute(select(User.create_time).where(and_(User.create_time >= lo,
+                                                                          User.create_time < hi))):
+        out[(local_day(at), NO_DISTRICT)]["new_users"] += 1
+
+
+def _counters(out: dict[tuple[date, int], Figures], start: date, end: date) -> set[date]:
+    missing: set[date] = set()
+    per_day = {}
+    for day in days(start, end):
+        counted = counters.read_day(day)
+        if counted is None:
+            missing.add(day)
+        else:
+            per_day[day] = counted
+    house_ids = {house for _searches, views in per_day.values() for house in views}
+    area_of = _areas_of(house_ids)
+    for day, (searches, views) in per_day.items():
+        for aid, count in searches.items():
+            out[(day, aid)]["searches"] += count
+        for house, count in views.items():
+            if house in area_of:
+                out[(day, area_of[house])]["detail_views"] += count
+    return missing
+
+
+def _areas_of(house_ids: set[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    ids = sorted(house_ids)
+    for index in range(0, len(ids), 500):
+        chunk = ids[index:index + 500]
+        found.update(db.session.execute(select(House.id, House.area_id).where(House.id.in_(chunk))).all())
+    return found
