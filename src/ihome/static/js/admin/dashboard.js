@@ -114,8 +114,7 @@
       visualMap: { min: 0, max: max || 1, calculable: true, orient: "horizontal", left: "center", bottom: 0 },
       calendar: { range: [iso(start), iso(end)], cellSize: ["auto", 16], top: 30, left: 40, right: 20,
                   yearLabel: { show: false }, dayLabel: { firstDay: 1 } },
-      series: [{ name: series.metric === "booked_nights" ? text.labelNights : text.labelOccupancy,
-                 type: "heatmap", coordinateSystem: "calendar", data: values }]
+      series: [{ name: text.labelNights, type: "heatmap", coordinateSystem: "calendar", data: values }]
     }, true);
   }
 
@@ -139,8 +138,15 @@
     var series = function (metric, params) {
       return api("/admin/stats/timeseries?" + query(Object.assign({ metric: metric }, params)));
     };
-    var heat = series("booked_nights", Object.assign({ interval: "day" }, base))
-      .catch(function () { return series("occupancy_rate", Object.assign({ interval: "day" }, base)); });
+    // booked nights of a day = its occupancy (booked ÷ listed house-nights) × its listings; the rate has 4
+    // decimals, so the product rounds back to the exact count while a day has fewer than 10,000 listings
+    var heat = Promise.all([series("occupancy_rate", Object.assign({ interval: "day" }, base)),
+                            series("active_listings", Object.assign({ interval: "day" }, base))])
+      .then(function (both) {
+        return { metric: "booked_nights", points: both[0].points.map(function (p, i) {
+          return { date: p.date, value: Math.round((p.value || 0) * (both[1].points[i].value || 0)) };
+        }) };
+      });
     Promise.all([
       api("/admin/stats/summary?" + query(base)),
       api("/admin/stats/summary?" + query({ start: iso(prev[0]), end: iso(prev[1]), aid: aid })),
