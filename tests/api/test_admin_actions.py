@@ -80,6 +80,14 @@ def test_unlisting_hides_a_house_at_once_and_texts_the_host(app, admin, admin_ap
     assert [e.action for e in audit_rows()] == ["house.unlist", "house.relist"]
 
 
+def test_an_unlisted_house_cannot_be_booked(admin_api, stay):
+    admin_api.put(f"/admin/houses/{stay.house.id}/listing", json={"listed": False, "reason": "下架"}).expect(200)
+    stay.book().expect(404, "4002")
+    assert db.session.scalars(select(Order).where(Order.house_id == stay.house.id)).all() == []
+    admin_api.put(f"/admin/houses/{stay.house.id}/listing", json={"listed": True}).expect(200)
+    stay.book().expect(201)
+
+
 def test_unlisting_needs_a_reason_and_changes_nothing_without_one(admin_api):
     house = make_house()
     for body in ({"listed": False}, {"listed": False, "reason": "   "}):
