@@ -110,3 +110,12 @@ def test_echarts_loads_only_on_admin_pages(app, admin):
     login(client, admin.id)
     for path in ("/", "/my", "/search"):
         assert b"echarts" not in client.get(path).data, path
+
+
+def test_admin_pages_speak_chinese_first_and_english_on_request(app, admin):
+    client = app.test_client()
+    login(client, admin.id)
+    chinese = client.get("/admin/houses").get_data(as_text=True)
+    assert "房源" in chinese and "操作日志" in chinese
+    english = client.get("/admin/houses?lang=en").get_data(as_text=True)
+    assert "Audit log" in english and "操作日志" not in english

@@ -303,6 +303,7 @@ def test_audit_log_is_newest_first(admin, admin_api):
     entries = admin_api.get("/admin/audit").expect(200).data["entries"]
     assert [(e["action"], e["target"], e["reason"], e["admin_id"]) for e in entries] == [
         ("house.relist", f"house:{house.id}", "二", admin.id), ("house.unlist", f"house:{house.id}", "一", admin.id)]
+    assert entries[0]["admin_name"] == admin.name
 
 
 def test_the_audit_log_cannot_be_edited_or_deleted(admin, admin_api):

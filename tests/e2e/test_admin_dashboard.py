@@ -78,6 +78,15 @@ def test_an_administrator_runs_the_marketplace_from_the_dashboard(live, live_app
     expect(form).to_have_attribute("data-loaded", f"{start7}:{today.isoformat()}:")
     assert shown(page, "gmv") == summary(page, live.url, start7, today.isoformat())["gmv"]
 
+    # a district without any house: every figure is empty, and the charts say so
+    empty_district = page.locator("#range-district option").nth(16).get_attribute("value")
+    page.select_option("#range-district", empty_district)
+    expect(form).to_have_attribute("data-loaded", f"{start7}:{today.isoformat()}:{empty_district}")
+    expect(page.locator('.chart-state[data-for="chart-trend"]')).to_have_text("该时间段暂无数据")
+    assert shown(page, "gmv") == 0
+    page.select_option("#range-district", "")
+    expect(form).to_have_attribute("data-loaded", f"{start7}:{today.isoformat()}:")
+
     # the CSV export of that period
     link = page.locator("#export-csv")
     href = link.get_attribute("href")

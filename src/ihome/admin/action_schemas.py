@@ -131,6 +131,7 @@ class AuditEntryOut(BaseModel):
     audit_id: int
     at: str = Field(description="ISO 8601, UTC")
     admin_id: int
+    admin_name: str = Field(description="the administrator's name")
     action: str = Field(description="house.unlist, house.relist, user.suspend, user.restore, order.cancel, "
                                     "order.hide_reviews, order.show_reviews, refund.retry")
     target: str = Field(description="<type>:<id>, e.g. house:7")

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ihome.accounts.models import User
 from ihome.admin.audit_models import AuditEntry
 from ihome.core.errors import Invalid
 from ihome.extensions import db
@@ -34,9 +35,10 @@ def record(*, admin_id: int, action: str, target_type: str, target_id: int, reas
                               reason=reason))
 
 
-def entry_out(entry: AuditEntry) -> dict[str, Any]:
+def entry_out(entry: AuditEntry, names: dict[int, str] | None = None) -> dict[str, Any]:
     """An entry as the API shows it; ``target`` reads ``house:7``."""
     return {"audit_id": entry.id, "at": iso_utc(entry.create_time), "admin_id": entry.admin_id,
+            "admin_name": (names or {}).get(entry.admin_id, ""),
             "action": entry.action, "target": f"{entry.target_type}:{entry.target_id}",
             "target_type": entry.target_type, "target_id": entry.target_id, "reason": entry.reason}
 
@@ -45,9 +47,10 @@ def list_entries(*, page: int = 1, action: str | None = None) -> dict[str, Any]:
     """``{entries, total, total_page, current_page}``: every administrator action, newest first."""
     conditions = [AuditEntry.action == action] if action else []
     total = db.session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
-    rows = db.session.scalars(
+    rows = list(db.session.scalars(
         select(AuditEntry).where(*conditions).order_by(AuditEntry.create_time.desc(), AuditEntry.id.desc())
         .limit(AUDIT_PAGE_SIZE).offset((page - 1) * AUDIT_PAGE_SIZE)
-    )
-    return {"entries": [entry_out(row) for row in rows], "total": total,
+    ))
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_({r.admin_id for r in rows}))).all())
+    return {"entries": [entry_out(row, names) for row in rows], "total": total,
             "total_page": (total + AUDIT_PAGE_SIZE - 1) // AUDIT_PAGE_SIZE, "current_page": page}

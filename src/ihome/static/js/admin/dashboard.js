@@ -72,7 +72,8 @@
     var empty = gmv.points.every(function (p) { return !p.value; }) && bookings.points.every(function (p) { return !p.value; });
     state("chart-trend", empty ? text.msgEmpty : "");
     chart("chart-trend").setOption({
-      tooltip: tooltip, legend: { data: [text.labelGmv, text.labelBookings] }, grid: { left: 60, right: 40, bottom: 30 },
+      tooltip: tooltip, legend: { top: 0, data: [text.labelGmv, text.labelBookings] },
+      grid: { left: 60, right: 50, top: 50, bottom: 30 },
       xAxis: { type: "category", data: gmv.points.map(function (p) { return p.date; }) },
       yAxis: [{ type: "value", name: "¥", axisLabel: { formatter: function (v) { return String(v / 100); } } },
               { type: "value", name: text.labelBookings, minInterval: 1 }],
