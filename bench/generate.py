@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 USER_COLUMNS = ("name", "mobile", "password_hash", "real_name", "id_card", "is_active", "is_admin",
                 "create_time", "update_time")
@@ -29,6 +29,14 @@ ORDER_COLUMNS = ("user_id", "house_id", "start_date", "end_date", "days", "house
 # Past stays are mostly complete; some were cancelled or rejected (they do not hold their nights).
 PAST_STATUSES = ["COMPLETE"] * 8 + ["CANCELED", "REJECTED"]
 FUTURE_STATUSES = ["WAIT_ACCEPT", "WAIT_PAYMENT", "PAID", "PAID", "CANCELED"]
+EVENT_COLUMNS = ("order_id", "from_status", "to_status", "actor", "note", "create_time")
+PAYMENT_COLUMNS = ("order_id", "out_trade_no", "trade_no", "amount", "status", "paid_at", "create_time",
+                   "update_time")
+REFUND_COLUMNS = ("payment_id", "out_request_no", "amount", "reason", "status", "attempts", "last_error",
+                  "create_time", "update_time")
+# How a CANCELED order got there: the guest withdrew, the host never answered, the guest never paid, the
+# guest cancelled a paid stay (refunded), the host cancelled an accepted one.
+CANCEL_FATES = ("guest_pending", "expired_unanswered", "expired_unpaid", "guest_paid", "host")
 BATCH = 20_000
 PAST_DAYS, FUTURE_DAYS = 365, 180  # the orders' window around today
 
@@ -101,16 +109,18 @@ class Writer:
 
 
 def _users(count: int, now: datetime, password_hash: str) -> Iterator[tuple]:
+    first = now - timedelta(days=PAST_DAYS + 60)  # everyone joined before the orders' window
     for n in range(count):
         host = n % 2 == 0
+        joined = first + timedelta(minutes=n)
         yield (f"bench-{n}", f"150{n:08d}", password_hash, "张三" if host else None,
-               "11010519491231002X" if host else None, True, False, now, now)
+               "11010519491231002X" if host else None, True, False, joined, joined)
 
 
 def _houses(rng: random.Random, count: int, users: int, areas: int, photos: list[tuple[str, str]],
             now: datetime) -> Iterator[tuple]:
     for n in range(count):
-        created = now - timedelta(minutes=count - n)
+        created = now - timedelta(days=PAST_DAYS + 30, minutes=count - n)  # listed before the orders' window
         min_days = rng.choice((1, 1, 1, 2, 3))
         _detail, thumb = photos[n % len(photos)]
         yield (1 + (n * 2) % users, 1 + n % areas, f"Bench house {n + 1}", rng.randrange(5_000, 200_000, 100),
@@ -118,15 +128,34 @@ def _houses(rng: random.Random, count: int, users: int, areas: int, photos: list
                "1 double bed", 10_000, min_days, rng.choice((0, 0, 30)), 0, 0, 0, thumb, 0, created, created)
 
 
-def _orders(rng: random.Random, houses: int, count: int, users: int, today: date,
-            counts: list[list[int]]) -> Iterator[tuple]:
-    """``count`` stays spread over the houses; fills ``counts[house] = [orders, rating_sum, ratings]``."""
+class Stay(NamedTuple):
+    """One generated order and how its story went (``fate`` says how a CANCELED one got there)."""
+
+    order_id: int
+    guest: int
+    house: int
+    host: int
+    start: date
+    end: date
+    nights: int
+    price: int
+    status: str
+    rating: int | None
+    created: datetime
+    fate: str
+
+
+def _stays(rng: random.Random, houses: int, count: int, users: int, today: date, now: datetime) -> Iterator[Stay]:
+    """``count`` stays spread over the houses, the same for the same ``rng`` state (orders get ids in this order)."""
     per_house, extra = divmod(count, houses)
     window_start = today - timedelta(days=PAST_DAYS)
+    order_id = 0
+    latest = now - timedelta(days=2)  # every story has finished unfolding by now
     for house in range(1, houses + 1):
         n = per_house + (1 if house <= extra else 0)
         if not n:
             continue
+        host = 1 + ((house - 1) * 2) % users
         # one stay inside each of n equal slots of the window: they can never overlap
         slot = max(2, (PAST_DAYS + FUTURE_DAYS) // n)
         for index in range(n):
@@ -135,16 +164,88 @@ def _orders(rng: random.Random, houses: int, count: int, users: int, today: date
             end = start + timedelta(days=nights)
             status = rng.choice(PAST_STATUSES if end <= today else FUTURE_STATUSES)
             rating = rng.randint(3, 5) if status == "COMPLETE" else None
-            if rating is not None:
-                tally = counts[house]
-                tally[0] += 1
-                tally[1] += rating
-                tally[2] += 1
-            stamp = datetime(start.year, start.month, start.day, tzinfo=UTC) - timedelta(days=3)
-            price = 20_000
+            order_id += 1
+            lead = timedelta(days=1 + order_id * 7 % 30, hours=order_id % 12)
+            created = min(datetime(start.year, start.month, start.day, tzinfo=UTC) - lead, latest)
+            fate = CANCEL_FATES[order_id * 7919 % len(CANCEL_FATES)] if status == "CANCELED" else status
             guest = 2 + 2 * ((house * 7 + index) % (users // 2))  # guests have even ids, hosts odd
-            yield (guest, house, start, end, nights, price, price * nights, status,
-                   "Nice stay" if rating else None, rating, stamp, stamp)
+            yield Stay(order_id, guest, house, host, start, end, nights, 20_000, status, rating, created, fate)
+
+
+def _orders(stays: Iterable[Stay], counts: list[list[int]]) -> Iterator[tuple]:
+    """The order rows; fills ``counts[house] = [orders, rating_sum, ratings]``."""
+    for s in stays:
+        if s.rating is not None:
+            tally = counts[s.house]
+            tally[0] += 1
+            tally[1] += s.rating
+            tally[2] += 1
+        yield (s.guest, s.house, s.start, s.end, s.nights, s.price, s.price * s.nights, s.status,
+               "Nice stay" if s.rating else None, s.rating, s.created, s.created)
+
+
+def _paid_at(s: Stay) -> datetime:
+    return s.created + timedelta(hours=1, minutes=30)
+
+
+def _is_paid(s: Stay) -> bool:
+    return s.status in ("PAID", "COMPLETE") or s.fate == "guest_paid"
+
+
+def _events(stays: Iterable[Stay], now: datetime) -> Iterator[tuple]:
+    """The event log each order's status implies, with the actors the services record."""
+    for s in stays:
+        guest, host, at = f"user:{s.guest}", f"user:{s.host}", s.created
+        yield (s.order_id, None, "WAIT_ACCEPT", guest, None, at)
+        if s.fate == "REJECTED":
+            yield (s.order_id, "WAIT_ACCEPT", "REJECTED", host, "Not available", at + timedelta(hours=3))
+            continue
+        if s.fate == "guest_pending":
+            yield (s.order_id, "WAIT_ACCEPT", "CANCELED", guest, None, at + timedelta(hours=2))
+            continue
+        if s.fate == "expired_unanswered":
+            yield (s.order_id, "WAIT_ACCEPT", "CANCELED", "system:expire_unanswered", None, at + timedelta(hours=24))
+            continue
+        if s.fate == "WAIT_ACCEPT":
+            continue
+        yield (s.order_id, "WAIT_ACCEPT", "WAIT_PAYMENT", host, None, at + timedelta(hours=1))
+        if s.fate == "expired_unpaid":
+            yield (s.order_id, "WAIT_PAYMENT", "CANCELED", "system:expire_unpaid", None, at + timedelta(hours=3))
+            continue
+        if s.fate == "host":
+            yield (s.order_id, "WAIT_PAYMENT", "CANCELED", host, "host cancel", at + timedelta(hours=1, minutes=10))
+            continue
+        if s.fate == "WAIT_PAYMENT":
+            continue
+        yield (s.order_id, "WAIT_PAYMENT", "PAID", "system:alipay", f"bench-{s.order_id}", _paid_at(s))
+        if s.fate == "guest_paid":
+            yield (s.order_id, "PAID", "CANCELED", guest, None, _paid_at(s) + timedelta(hours=1))
+            continue
+        if s.status == "COMPLETE":
+            finished = datetime(s.end.year, s.end.month, s.end.day, 4, tzinfo=UTC)  # noon in Shanghai
+            yield (s.order_id, "PAID", "WAIT_COMMENT", "system:finish_stay", None, finished)
+            yield (s.order_id, "WAIT_COMMENT", "COMPLETE", guest, None, min(finished + timedelta(days=1), now))
+
+
+def _payments(stays: Iterable[Stay]) -> Iterator[tuple]:
+    for s in stays:
+        if _is_paid(s):
+            amount, paid = s.price * s.nights, _paid_at(s)
+            yield (s.order_id, f"bench-{s.order_id}", f"T{s.order_id}", amount, "SUCCEEDED", paid, paid, paid)
+
+
+def _refunds(stays: Iterable[Stay]) -> Iterator[tuple]:
+    """Paid stays the guest cancelled: refunded in full, or half of it (a partial refund by the policy)."""
+    payment_id = 0
+    for s in stays:
+        if not _is_paid(s):
+            continue
+        payment_id += 1
+        if s.fate == "guest_paid":
+            amount = s.price * s.nights // (1 if s.order_id % 2 else 2)
+            done = _paid_at(s) + timedelta(hours=1, minutes=1)
+            yield (payment_id, f"bench-{s.order_id}-refund", amount, "cancelled by the guest", "SUCCEEDED", 1,
+                   None, done, done)
 
 
 def _photos(count: int = 8) -> list[tuple[str, str]]:
@@ -189,9 +290,22 @@ def generate(app, *, houses: int, orders: int, seed: int = 7, log=print) -> dict
         log(f"  {houses:,} houses in {timings['houses']:.1f} s")
         started = time.perf_counter()
         counts = [[0, 0, 0] for _ in range(houses + 1)]
-        writer.insert("ih_order", ORDER_COLUMNS, _orders(rng, houses, orders, users, today, counts))
+        state = rng.getstate()
+
+        def stays() -> Iterator[Stay]:  # the same stays on every pass
+            again = random.Random()
+            again.setstate(state)
+            return _stays(again, houses, orders, users, today, now)
+
+        writer.insert("ih_order", ORDER_COLUMNS, _orders(stays(), counts))
         timings["orders"] = time.perf_counter() - started
         log(f"  {orders:,} orders in {timings['orders']:.1f} s")
+        started = time.perf_counter()
+        events = writer.insert("ih_order_event", EVENT_COLUMNS, _events(stays(), now))
+        paid = writer.insert("ih_payment", PAYMENT_COLUMNS, _payments(stays()))
+        refunded = writer.insert("ih_refund", REFUND_COLUMNS, _refunds(stays()))
+        timings["events+money"] = time.perf_counter() - started
+        log(f"  {events:,} events, {paid:,} payments, {refunded:,} refunds in {timings['events+money']:.1f} s")
         started = time.perf_counter()
         _store_tallies(writer, counts)
         writer.analyze()

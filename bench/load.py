@@ -49,8 +49,9 @@ class Result:
 
 
 def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrency: int,
-        host: str = "127.0.0.1") -> Result:
-    """Send ``requests`` GETs for ``paths`` (taken in order) with ``concurrency`` connections."""
+        host: str = "127.0.0.1", headers: dict[str, str] | None = None) -> Result:
+    """Send ``requests`` GETs for ``paths`` (taken in order) with ``concurrency`` connections
+    (``headers`` added to each, e.g. a session cookie)."""
     if host not in {"127.0.0.1", "localhost"}:
         raise ValueError("the benchmark only talks to this machine")
     source: Iterator[str] = iter(paths)
@@ -73,7 +74,7 @@ def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrenc
         while (path := next_path()) is not None:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers={"Accept": "application/json"})
+                connection.request("GET", path, headers={"Accept": "application/json", **(headers or {})})
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:

@@ -19,9 +19,15 @@ Settings (environment): BENCH_HOUSES, BENCH_ORDERS, BENCH_DBS (comma list: sqlit
 BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CONCURRENCY (uncached, default 2),
 BENCH_SECONDS (each wrk run, default 3), BENCH_RUNS (wrk runs per scenario, the median is shown,
 default 3), BENCH_CONNECTIONS (wrk, default 8), BENCH_WORKERS and
-BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name).
+BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name), BENCH_START_TIMEOUT
+(seconds the server may take to start, default 60).
 Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on PostgreSQL; cached
 reads >= 2,000 requests/s.
+
+Statistics: after generating, ``ihome stats rebuild`` rolls up the last 366 days (its time is in the
+table's header); then an administrator asks for BENCH_STATS_REQUESTS (default 100) summaries of
+30-day ranges and as many 366-day daily series (metric varied), 2 in flight. Target: p99 <= 200 ms.
+BENCH_STATS_ONLY=1 measures only these.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import itertools
 import os
 import platform
 import random
+import secrets
 import shutil
 import subprocess
 import sys
@@ -123,6 +130,67 @@ def measure(port: int, houses: int, wrk: bool) -> tuple[list[Result], list[str]]
     return results, spreads
 
 
+def stats_paths(rng: random.Random, count: int) -> tuple[list[str], list[str]]:
+    """``count`` summaries of 30-day ranges ending in the last month, and 366-day daily series of varied metrics."""
+    from ihome.admin.stats import METRICS
+
+    today = date.today()
+    summaries, series = [], []
+    for _ in range(count):
+        end = today - timedelta(days=rng.randint(0, 30))
+        summaries.append(f"/api/v1.0/admin/stats/summary?start={end - timedelta(days=29)}&end={end}")
+        series.append(f"/api/v1.0/admin/stats/timeseries?metric={rng.choice(METRICS)}&interval=day"
+                      f"&start={today - timedelta(days=365)}&end={today}")
+    return summaries, series
+
+
+def admin_cookie(instance: Path, admin_id: int) -> dict[str, str]:
+    """A session of the administrator in the server's embedded Redis, as a Cookie header."""
+    import json
+    import uuid
+
+    from ihome.core.redis_client import make_client
+
+    sid = uuid.uuid4().hex
+    client = make_client(f"unix://{instance / 'redis' / 'redis.sock'}?db=0")
+    client.set(f"ihome:session:{sid}", json.dumps({"user_id": admin_id}), ex=3600)
+    client.close()
+    return {"Cookie": f"ihome_session={sid}"}
+
+
+def measure_stats(port: int, instance: Path, admin_id: int) -> list[Result]:
+    """The statistics API as the dashboard calls it: summaries and 366-day series, read from the rollup."""
+    rng = random.Random(13)
+    count = setting("BENCH_STATS_REQUESTS", 100)
+    headers = admin_cookie(instance, admin_id)
+    summaries, series = stats_paths(rng, count)
+    results = []
+    run("warm-up stats", port, summaries[:5], requests=5, concurrency=1, headers=headers)
+    for name, paths in (("stats summary 30 days", summaries), ("stats timeseries 366 days daily", series)):
+        result = run(name, port, iter(paths), requests=len(paths), concurrency=2, headers=headers)
+        print(f"  {result.name:<38} p50 {result.percentile(0.5):6.1f} ms  p99 {result.percentile(0.99):6.1f} ms  "
+              f"errors {result.errors}", flush=True)
+        results.append(result)
+    return results
+
+
+def roll_up(app) -> tuple[int, float]:
+    """Rebuild the statistics rollup of the last 366 days; (the administrator's id, seconds it took)."""
+    import time
+
+    from ihome.accounts.service import make_admin
+    from ihome.admin.rollups import rebuild
+    from ihome.extensions import db
+
+    with app.app_context():
+        started = time.perf_counter()
+        rebuild(since=date.today() - timedelta(days=366))
+        seconds = time.perf_counter() - started
+        admin = make_admin(mobile="15999999999", password=secrets.token_urlsafe(16))
+        db.session.commit()
+        return admin.id, seconds
+
+
 def bench_database(kind: str, houses: int, orders: int) -> str:
     """Generate, serve and measure one database; returns the report."""
     from ihome import create_app
@@ -144,14 +212,18 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         with app.app_context():
             prepare_database()
         timings = generate(app, houses=houses, orders=orders)
+        admin_id, timings["stats rebuild 366 days"] = roll_up(app)
+        print(f"[{kind}] stats rollup of 366 days in {timings['stats rebuild 366 days']:.1f} s", flush=True)
         with app.app_context():
             db.engine.dispose()  # the server gets the database to itself
         print(f"[{kind}] measuring through ihome serve", flush=True)
         workers, threads = setting("BENCH_WORKERS", 4), setting("BENCH_THREADS", 2)
-        wrk = have_wrk()
-        with server(instance, url, workers, threads).start(timeout=60) as running:  # stopped on exit
+        wrk = not os.environ.get("BENCH_STATS_ONLY") and have_wrk()
+        start_timeout = setting("BENCH_START_TIMEOUT", 60)
+        with server(instance, url, workers, threads).start(timeout=start_timeout) as running:  # stopped on exit
             load = os.getloadavg()[0]
-            results, spreads = measure(running.port, houses, wrk)
+            results, spreads = ([], []) if os.environ.get("BENCH_STATS_ONLY") else measure(running.port, houses, wrk)
+            results += measure_stats(running.port, instance, admin_id)
             load_after = os.getloadavg()[0]
         return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads)
     finally:
@@ -172,7 +244,8 @@ def report(kind: str, houses: int, orders: int, timings: dict[str, float], resul
         f"server: ihome serve --no-access-log (gunicorn {server[0]} workers x {server[1]} threads, embedded "
         "Redis, no Celery); clients on the same machine: python = bench/load.py threads, a new URL per "
         "request (uncached); wrk = one URL, one thread (cached)",
-        "targets: uncached search with dates p99 <= 50 ms (PostgreSQL); cached reads >= 2,000 req/s",
+        "targets: uncached search with dates p99 <= 50 ms (PostgreSQL); cached reads >= 2,000 req/s; "
+        "statistics summary and 366-day series p99 <= 200 ms",
         "",
         table(results),
         "",

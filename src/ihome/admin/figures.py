@@ -10,7 +10,7 @@ exactly this; the statistics read it for the days not rolled up yet (today, the 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -26,6 +26,8 @@ from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 S = OrderStatus
+WAIT_ACCEPT, WAIT_PAYMENT, PAID = S.WAIT_ACCEPT.value, S.WAIT_PAYMENT.value, S.PAID.value
+WAIT_COMMENT, COMPLETE, CANCELED, REJECTED = S.WAIT_COMMENT.value, S.COMPLETE.value, S.CANCELED.value, S.REJECTED.value
 NO_DISTRICT = 0
 Figures = Counter  # figure name -> sum
 # Stays that hold their nights for good: paid and not cancelled.
@@ -64,6 +66,16 @@ def local_day(moment: datetime) -> date:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(clock.marketplace_zone()).date()
 
 
+def _local_days() -> Callable[[datetime], date]:
+    """``local_day`` with the zone looked up once (it runs for every row of a rebuild)."""
+    zone = clock.marketplace_zone()
+
+    def convert(moment: datetime) -> date:
+        return moment.astimezone(zone).date()  # UTCDateTime reads back timezone-aware
+
+    return convert
+
+
 def days(start: date, end: date) -> Iterator[date]:
     """Every date of the inclusive range."""
     for offset in range((end - start).days + 1):
@@ -97,22 +109,23 @@ def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) ->
         .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id)
         .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi)
     ).all()
+    to_local = _local_days()
     for at, source, target, actor, actor_role, guest_id, host_id, area, start_date, nights, rating in rows:
-        day = local_day(at)
+        day = to_local(at)
         figures = out[(day, area)]
         if source is None:
             figures["requested"] += 1
             figures["lead_days_sum"] += max(0, (start_date - day).days)
             figures["stay_nights_sum"] += nights
-        elif target == S.WAIT_PAYMENT.value:
+        elif target == WAIT_PAYMENT:
             figures["accepted"] += 1
-        elif target == S.REJECTED.value:
+        elif target == REJECTED:
             figures["rejected"] += 1
-        elif target == S.CANCELED.value:
+        elif target == CANCELED:
             _cancellation(figures, source, _who(actor, actor_role, guest_id, host_id))
-        elif source == S.PAID.value and target == S.WAIT_COMMENT.value:
+        elif source == PAID and target == WAIT_COMMENT:
             figures["completed"] += 1
-        elif target == S.COMPLETE.value and rating is not None:
+        elif target == COMPLETE and rating is not None:
             figures["rating_sum"] += rating
             figures["rating_count"] += 1
 
@@ -133,12 +146,12 @@ def _who(actor: str, actor_role: str | None, guest_id: int, host_id: int) -> str
 def _cancellation(figures: Figures, source: str, who: str) -> None:
     if who == "expiry":
         figures["expired"] += 1
-        if source == S.WAIT_ACCEPT.value:
+        if source == WAIT_ACCEPT:
             figures["expired_unanswered"] += 1
         return
     if who in ("guest", "host"):
         figures[f"cancelled_by_{who}"] += 1
-        if source in (S.WAIT_PAYMENT.value, S.PAID.value):
+        if source in (WAIT_PAYMENT, PAID):
             figures["cancelled_after_accept"] += 1
 
 
@@ -148,8 +161,9 @@ def _payments(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) 
         .join(Order, Order.id == Payment.order_id).join(House, House.id == Order.house_id)
         .where(Payment.status == PaymentStatus.SUCCEEDED.value, Payment.paid_at >= lo, Payment.paid_at < hi)
     ).all()
+    to_local = _local_days()
     for paid_at, amount, order_amount, take, area in rows:
-        figures = out[(local_day(paid_at), area)]
+        figures = out[(to_local(paid_at), area)]
         figures["paid"] += 1
         figures["gmv"] += amount
         figures["revenue_paid"] += take * amount // order_amount if order_amount else 0
@@ -162,8 +176,9 @@ def _refunds(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -
         .join(House, House.id == Order.house_id)
         .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi)
     ).all()
+    to_local = _local_days()
     for at, amount, paid, order_amount, take, area in rows:
-        figures = out[(local_day(at), area)]
+        figures = out[(to_local(at), area)]
         figures["refunds"] += amount
         # a refund gives back the marketplace's share of the payment in proportion to what it returns
         share = take * paid // order_amount if order_amount else 0
@@ -207,8 +222,9 @@ def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: 
         .where(House.create_time >= lo, House.create_time < hi)
     ).all()
     created: dict[tuple[date, int], int] = Counter()
+    to_local = _local_days()
     for at, area, is_first in rows:
-        day = local_day(at)
+        day = to_local(at)
         created[(day, area)] += 1
         out[(day, area)]["new_listings"] += 1
         if is_first:
@@ -223,9 +239,10 @@ def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: 
 
 
 def _users(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
+    to_local = _local_days()
     for (at,) in db.session.execute(select(User.create_time).where(and_(User.create_time >= lo,
                                                                           User.create_time < hi))):
-        out[(local_day(at), NO_DISTRICT)]["new_users"] += 1
+        out[(to_local(at), NO_DISTRICT)]["new_users"] += 1
 
 
 def _counters(out: dict[tuple[date, int], Figures], start: date, end: date) -> set[date]:

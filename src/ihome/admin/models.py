@@ -1,7 +1,8 @@
 """The daily statistics rollup: every additive figure of one day in one district.
 
 One row per (day, district) for every district, plus district 0 for what belongs to no district
-(new users, searches of every district), so a rolled-up day always has rows. Ratios and averages
+(new users, searches of every district) and district -1 for the whole marketplace (the sum of the
+others), so a rolled-up day always has rows and the dashboard reads one row a day. Ratios and averages
 are never stored: they are derived from these sums, so a day read from here and the same day
 computed live give the same numbers.
 """
@@ -28,7 +29,7 @@ FIGURES: tuple[str, ...] = (
 
 
 class DailyStat(Base):
-    """The sums of one marketplace day (``day``, in IHOME_TIMEZONE) in one district (0 = none)."""
+    """The sums of one marketplace day (``day``, in IHOME_TIMEZONE) in one district (0 none, -1 all)."""
 
     __tablename__ = "ih_stats_daily"
 

@@ -1,7 +1,8 @@
 """The daily rollup: store a closed day's figures in ``ih_stats_daily``, and read them back.
 
 ``roll(start, end)`` computes the days live (``figures.compute``) and writes one row per (day,
-district) for every district and district 0, updating only what differs: rolling the same days
+district) for every district and district 0, and their sum as district -1 (so the whole marketplace
+reads one row a day), updating only what differs: rolling the same days
 twice changes nothing. Searches and detail views come from Redis while it keeps them; once a day's
 counters have expired, the stored counts are kept. The Celery beat job rolls the last
 IHOME_STATS_REROLL_DAYS closed days (late refunds, cancellations); ``ihome stats rebuild`` any range.
@@ -13,7 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ihome.admin.figures import NO_DISTRICT, Figures, compute, days
 from ihome.admin.models import FIGURES, DailyStat
@@ -21,6 +22,7 @@ from ihome.core import clock
 from ihome.extensions import db
 from ihome.houses.models import Area
 
+ALL_DISTRICTS = -1  # the row of the whole marketplace: the sum of the day's other rows
 CHUNK_DAYS = 31  # a rebuild computes this many days at a time (bounded memory)
 COUNTED = ("searches", "detail_views")
 
@@ -44,7 +46,9 @@ def _roll_chunk(start: date, end: date) -> int:
     computed, counters_gone = compute(start, end)
     stored = {(row.day, row.area_id): row for row in db.session.scalars(
         select(DailyStat).where(DailyStat.day >= start, DailyStat.day <= end))}
-    areas = [NO_DISTRICT, *db.session.scalars(select(Area.id).order_by(Area.id))]
+    areas = [ALL_DISTRICTS, NO_DISTRICT, *db.session.scalars(select(Area.id).order_by(Area.id))]
+    for (day, _area), values in list(computed.items()):
+        computed.setdefault((day, ALL_DISTRICTS), Counter()).update(values)
     changed = 0
     for day in days(start, end):
         for area in areas:
@@ -67,17 +71,20 @@ def _roll_chunk(start: date, end: date) -> int:
 
 
 def rolled_up(start: date, end: date, *, aid: int | None = None, by_area: bool = False) -> dict[Any, Figures]:
-    """The stored sums of [start, end] per day (or per (day, district) with ``by_area``)."""
+    """The stored figures of [start, end] per day: of the whole marketplace (one row a day), of district
+    ``aid``, or per (day, district) with ``by_area``."""
     keys = [DailyStat.day, DailyStat.area_id] if by_area else [DailyStat.day]
-    query = select(*keys, *(func.sum(getattr(DailyStat, name)) for name in FIGURES)).where(
+    query = select(*keys, *(getattr(DailyStat, name) for name in FIGURES)).where(
         DailyStat.day >= start, DailyStat.day <= end)
-    if aid is not None:
-        query = query.where(DailyStat.area_id == aid)
+    if by_area:
+        query = query.where(DailyStat.area_id != ALL_DISTRICTS)
+    else:
+        query = query.where(DailyStat.area_id == (ALL_DISTRICTS if aid is None else aid))
     result: dict[Any, Figures] = {}
     width = len(keys)
-    for row in db.session.execute(query.group_by(*keys)):
+    for row in db.session.execute(query):
         key = (row[0], row[1]) if by_area else row[0]
-        result[key] = Counter({name: int(value or 0) for name, value in zip(FIGURES, row[width:], strict=True)})
+        result[key] = Counter(dict(zip(FIGURES, row[width:], strict=True)))
     return result
 
 

@@ -7,6 +7,9 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from ihome.admin.reports import REPORTS
+from ihome.admin.stats import INTERVALS, METRICS
+
 RATE = "0..1 with 4 decimals; null when the denominator is 0"
 
 
@@ -20,12 +23,13 @@ class SummaryQuery(RangeQuery):
 
 
 class TimeseriesQuery(SummaryQuery):
-    metric: str = Field(description="a numeric key of the summary, dotted for nested (bookings.requested)")
-    interval: str = Field(default="day", description="day | week | month")
+    metric: str = Field(description="a numeric key of the summary, dotted for nested (bookings.requested)",
+                        json_schema_extra={"enum": list(METRICS)})
+    interval: str = Field(default="day", description="day | week | month", json_schema_extra={"enum": list(INTERVALS)})
 
 
 class ExportQuery(SummaryQuery):
-    report: str = Field(description="daily | districts | houses")
+    report: str = Field(description="daily | districts | houses", json_schema_extra={"enum": list(REPORTS)})
 
 
 class BookingsOut(BaseModel):

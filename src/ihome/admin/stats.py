@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from ihome.admin import figures as live
 from ihome.admin.figures import Figures, days
 from ihome.admin.models import FIGURES
-from ihome.admin.rollups import rolled_up
+from ihome.admin.rollups import CHUNK_DAYS, rolled_up
 from ihome.core import clock
 from ihome.core.errors import Invalid
 from ihome.extensions import db
@@ -27,6 +27,8 @@ from ihome.houses.models import Area
 from ihome.houses.reference import list_areas
 
 MAX_DAYS = 366
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)  # dates outside are nobody's statistics
+MAX_ID = 2**31 - 1
 BOOKING_KEYS = ("requested", "accepted", "rejected", "expired", "cancelled_by_guest", "cancelled_by_host",
                 "paid", "completed")
 # Every numeric key of the summary, as the time series names them.
@@ -44,10 +46,13 @@ def check_range(start: date, end: date, aid: int | None = None) -> None:
     """``Invalid`` (4103) unless start ≤ end, the range has at most 366 days and ``aid`` is a district."""
     if end < start:
         raise Invalid(_("The end date must not be before the start date"), fields={"end": [_("Before start")]})
+    if not (start >= EARLIEST and end <= LATEST):
+        message = _("Dates from %(first)s to %(last)s only", first=EARLIEST.isoformat(), last=LATEST.isoformat())
+        raise Invalid(message, fields={"start" if start < EARLIEST else "end": [message]})
     if (end - start).days + 1 > MAX_DAYS:
         message = _("At most %(days)d days at a time", days=MAX_DAYS)
         raise Invalid(message, fields={"end": [message]})
-    if aid is not None and db.session.get(Area, aid) is None:
+    if aid is not None and (not 0 < aid <= MAX_ID or db.session.get(Area, aid) is None):
         raise Invalid(_("No such district"), fields={"aid": [_("No such district")]})
 
 
@@ -83,10 +88,10 @@ def by_district(start: date, end: date) -> dict[int, tuple[Figures, int]]:
 
 
 def _runs(wanted: Iterable[date]) -> list[tuple[date, date]]:
-    """Consecutive dates grouped into (first, last) runs."""
+    """Consecutive dates grouped into (first, last) runs of at most CHUNK_DAYS (bounded memory)."""
     runs: list[list[date]] = []
     for day in wanted:
-        if runs and runs[-1][1] + timedelta(days=1) == day:
+        if runs and runs[-1][1] + timedelta(days=1) == day and (day - runs[-1][0]).days < CHUNK_DAYS:
             runs[-1][1] = day
         else:
             runs.append([day, day])
