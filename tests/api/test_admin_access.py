@@ -119,3 +119,14 @@ def test_admin_pages_speak_chinese_first_and_english_on_request(app, admin):
     assert "房源" in chinese and "操作日志" in chinese
     english = client.get("/admin/houses?lang=en").get_data(as_text=True)
     assert "Audit log" in english and "操作日志" not in english
+
+
+def test_actions_without_the_csrf_header_are_refused_and_change_nothing(app, admin, world):
+    client = app.test_client()
+    login(client, admin.id)
+    api = ApiClient(client, csrf=False)
+    before = snapshot(world)
+    for method, path, body in endpoints(world):
+        if method != "GET":
+            api.request(method, path, json=body).expect(400, "4004")
+    assert snapshot(world) == before
