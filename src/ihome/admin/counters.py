@@ -55,16 +55,12 @@ def count_view(_sender: Any, *, house_id: int, **_kwargs: Any) -> None:
 
 
 def read_day(day: date) -> tuple[dict[int, int], dict[int, int]] | None:
-    """(searches by district id, views by house id) of ``day``; None when Redis keeps neither any more,
-    or cannot be reached (the rollup then keeps what it copied before)."""
-    try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.hgetall(searches_key(day))
-        pipe.hgetall(views_key(day))
-        searches, views = pipe.execute()
-    except RedisError as exc:
-        log.warning("could not read the counters of %s: %s", day, exc)
-        return None
+    """(searches by district id, views by house id) of ``day``; None when Redis keeps neither any more
+    (the rollup then keeps what it copied before). Raises RedisError when Redis cannot be reached."""
+    pipe = get_redis().pipeline(transaction=False)
+    pipe.hgetall(searches_key(day))
+    pipe.hgetall(views_key(day))
+    searches, views = pipe.execute()
     if not searches and not views and day < clock.today():
         return None
     return ({int(k): int(v) for k, v in searches.items()}, {int(k): int(v) for k, v in views.items()})

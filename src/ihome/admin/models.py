@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import BigInteger, Date, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ihome.accounts.models import User
 from ihome.core.db import Base
 from ihome.orders.models import Order, OrderEvent
 from ihome.payments.models import Payment, Refund
@@ -67,6 +68,7 @@ class DailyStat(Base):
 Index("ix_order_event_time", OrderEvent.create_time)
 Index("ix_payment_paid_at", Payment.paid_at)
 Index("ix_refund_status_time", Refund.status, Refund.update_time)
+Index("ix_user_create_time", User.create_time)
 # booked stays with a night in a window (the live figures of today and future days)
 BOOKED_SQL = "status IN ('PAID', 'WAIT_COMMENT', 'COMPLETE')"
 Index("ix_order_booked_end", Order.end_date, Order.start_date,

@@ -14,7 +14,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ihome.admin.figures import NO_DISTRICT, Figures, compute, days
 from ihome.admin.models import FIGURES, DailyStat
@@ -70,21 +70,25 @@ def _roll_chunk(start: date, end: date) -> int:
     return changed
 
 
+_COLUMNS = [getattr(DailyStat, name) for name in FIGURES]
+_IN_RANGE = (DailyStat.day >= bindparam("start"), DailyStat.day <= bindparam("end"))
+# built once: the dashboard's reads skip SQLAlchemy's per-statement work
+_ONE_DISTRICT = select(DailyStat.day, *_COLUMNS).where(*_IN_RANGE, DailyStat.area_id == bindparam("area"))
+_EVERY_DISTRICT = select(DailyStat.day, DailyStat.area_id, *_COLUMNS).where(
+    *_IN_RANGE, DailyStat.area_id != ALL_DISTRICTS)
+
+
 def rolled_up(start: date, end: date, *, aid: int | None = None, by_area: bool = False) -> dict[Any, Figures]:
     """The stored figures of [start, end] per day: of the whole marketplace (one row a day), of district
     ``aid``, or per (day, district) with ``by_area``."""
-    keys = [DailyStat.day, DailyStat.area_id] if by_area else [DailyStat.day]
-    query = select(*keys, *(getattr(DailyStat, name) for name in FIGURES)).where(
-        DailyStat.day >= start, DailyStat.day <= end)
-    if by_area:
-        query = query.where(DailyStat.area_id != ALL_DISTRICTS)
-    else:
-        query = query.where(DailyStat.area_id == (ALL_DISTRICTS if aid is None else aid))
     result: dict[Any, Figures] = {}
-    width = len(keys)
-    for row in db.session.execute(query):
-        key = (row[0], row[1]) if by_area else row[0]
-        result[key] = Counter(dict(zip(FIGURES, row[width:], strict=True)))
+    if by_area:
+        for row in db.session.execute(_EVERY_DISTRICT, {"start": start, "end": end}):
+            result[(row[0], row[1])] = Counter(dict(zip(FIGURES, row[2:], strict=True)))
+        return result
+    area = ALL_DISTRICTS if aid is None else aid
+    for row in db.session.execute(_ONE_DISTRICT, {"start": start, "end": end, "area": area}):
+        result[row[0]] = Counter(dict(zip(FIGURES, row[1:], strict=True)))
     return result
 
 

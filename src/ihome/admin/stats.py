@@ -144,10 +144,13 @@ def derive(total: Figures, *, active_listings: int) -> dict[str, Any]:
 
 
 def _total(per_day: dict[date, Figures], first: date, last: date) -> dict[str, Any]:
-    total: Figures = Counter(dict.fromkeys(FIGURES, 0))
-    for day in days(first, last):
-        total.update(per_day.get(day, Counter()))
-    return derive(total, active_listings=per_day.get(last, Counter())["active_listings"])
+    """The derived figures of the days [first, last] (every day of it is in ``per_day``)."""
+    if first == last:
+        total = per_day[first]
+    else:
+        span = [per_day[day] for day in days(first, last)]
+        total = Counter({name: sum(values[name] for values in span) for name in FIGURES})
+    return derive(total, active_listings=per_day[last]["active_listings"])
 
 
 # ---- the API's answers --------------------------------------------------------------------------------

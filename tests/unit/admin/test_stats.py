@@ -159,3 +159,16 @@ def test_stats_rebuild_command(market, app, now_after):
     assert "rolled up 9 day(s); 162 row(s) changed" in result.output
     again = app.test_cli_runner().invoke(main, ["stats", "rebuild", "--since", "2030-03-01"])
     assert "0 row(s) changed" in again.output
+
+
+def test_a_redis_outage_keeps_the_counts_and_the_figures_answer(market, now_after, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    rollups.rebuild(since=D1)
+
+    def unreachable(day):
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(counters, "read_day", unreachable)
+    assert rollups.rebuild(since=D1) == (9, 0)
+    assert stats.summary(start=D1, end=clock.today())["searches"] == 3  # today's counts unknown: none

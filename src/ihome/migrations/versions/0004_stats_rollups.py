@@ -1,4 +1,5 @@
-"""statistics: the daily rollup per (day, district), and the time indexes its live figures read
+"""statistics: the daily rollup per (day, district), and the indexes its live figures read (events, payments,
+refunds and users by time; booked stays by date)
 
 Revision ID: 0004
 Revises: 0002_search_indexes
@@ -41,11 +42,15 @@ def upgrade():
         batch_op.create_index("ix_payment_paid_at", ["paid_at"], unique=False)
     with op.batch_alter_table("ih_refund", schema=None) as batch_op:
         batch_op.create_index("ix_refund_status_time", ["status", "update_time"], unique=False)
+    with op.batch_alter_table("ih_user", schema=None) as batch_op:
+        batch_op.create_index("ix_user_create_time", ["create_time"], unique=False)
     op.execute(f"CREATE INDEX ix_order_booked_end ON ih_order (end_date, start_date) WHERE {BOOKED_SQL}")
 
 
 def downgrade():
     op.execute("DROP INDEX IF EXISTS ix_order_booked_end")
+    with op.batch_alter_table("ih_user", schema=None) as batch_op:
+        batch_op.drop_index("ix_user_create_time")
     with op.batch_alter_table("ih_refund", schema=None) as batch_op:
         batch_op.drop_index("ix_refund_status_time")
     with op.batch_alter_table("ih_payment", schema=None) as batch_op:
