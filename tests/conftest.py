@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.support.orders_fixtures",
     "tests.support.payments_fixtures",
     "tests.support.conversations_fixtures",
+    "tests.support.admin_fixtures",
 ]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -170,8 +170,10 @@ def register_blueprints(app: APIFlask) -> None:
     app.url_map.converters["int"] = DatabaseIdConverter
     from ihome.accounts import api as accounts_api
     from ihome.accounts import views as accounts_views
+    from ihome.admin import actions_api as admin_actions_api
     from ihome.admin import counters as admin_counters
     from ihome.admin import stats_api as admin_stats_api
+    from ihome.admin import views as admin_views
     from ihome.core import docs, health, media
     from ihome.houses import api as houses_api
     from ihome.houses import views as houses_views
@@ -181,7 +183,8 @@ def register_blueprints(app: APIFlask) -> None:
     from ihome.payments import views as payments_views
 
     for module in (health, docs, media, accounts_api, accounts_views, houses_api, houses_views,
-                   orders_api, orders_views, payments_api, payments_views, admin_stats_api, admin_counters):
+                   orders_api, orders_views, payments_api, payments_views, admin_stats_api, admin_counters,
+                   admin_actions_api, admin_views):
         module.register(app)
     from ihome.conversations import api as conversations_api
     from ihome.conversations import views as conversations_views

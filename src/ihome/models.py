@@ -1,6 +1,7 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
 
 from ihome.accounts.models import User
+from ihome.admin.audit_models import AuditEntry
 from ihome.admin.models import DailyStat
 from ihome.conversations.models import Conversation, Message
 from ihome.houses.favorites import Favorite
@@ -8,5 +9,5 @@ from ihome.houses.models import Area, Facility, House, HouseImage, house_facilit
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.payments.models import Payment, Refund
 
-__all__ = ["Area", "Conversation", "DailyStat", "Facility", "Favorite", "House", "HouseImage", "Message", "Order",
-           "OrderEvent", "OrderStatus", "Payment", "Refund", "User", "house_facility"]
+__all__ = ["Area", "AuditEntry", "Conversation", "DailyStat", "Facility", "Favorite", "House", "HouseImage", "Message",
+           "Order", "OrderEvent", "OrderStatus", "Payment", "Refund", "User", "house_facility"]

@@ -20,6 +20,8 @@ class User(TimestampMixin, Base):
     id_card: Mapped[str | None] = mapped_column(String(18))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # why an administrator suspended the account (is_active false); null when active (0005)
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
 
     @property
     def real_name_verified(self) -> bool:

@@ -60,3 +60,29 @@ def install(app) -> None:
         permanent=app.config["SESSION_PERMANENT"],
         serialization_format=app.config["SESSION_SERIALIZATION_FORMAT"],
     )
+
+
+# ---- every session of one user (so an administrator's suspension can end them all) ----------------------
+
+USER_SESSIONS_KEY = "ihome:user_sessions:{user_id}"
+
+
+def remember_user_session(app, user_id: int, sid: str) -> None:
+    """Index a new login's session id under its user (kept as long as a session lives)."""
+    client = app.config["SESSION_REDIS"]
+    key = USER_SESSIONS_KEY.format(user_id=user_id)
+    try:
+        client.pipeline().sadd(key, sid).expire(key, int(app.permanent_session_lifetime.total_seconds())).execute()
+    except REDIS_DOWN as exc:
+        log.warning("session index not written, store unavailable: %s", exc)
+
+
+def destroy_user_sessions(app, user_id: int) -> int:
+    """Delete every server-side session of ``user_id`` that a login created; returns how many existed."""
+    client = app.config["SESSION_REDIS"]
+    key = USER_SESSIONS_KEY.format(user_id=user_id)
+    sids = [sid.decode() if isinstance(sid, bytes) else str(sid) for sid in client.smembers(key)]
+    prefix = app.config["SESSION_KEY_PREFIX"]
+    removed = int(client.delete(*[prefix + sid for sid in sids])) if sids else 0
+    client.delete(key)
+    return removed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, ForeignKey, Index, Integer, String, Table, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ihome.core.db import Base, TimestampMixin
@@ -77,6 +77,9 @@ class House(TimestampMixin, Base):
     index_image_key: Mapped[str | None] = mapped_column(String(255))
     # bumped by every booking of this house: the row lock that serialises bookings
     booking_version: Mapped[int] = mapped_column(Integer, default=0)
+    # the administrator's flag: an unlisted house is hidden from everyone but its owner and admins (0005)
+    listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    unlisted_reason: Mapped[str | None] = mapped_column(String(500))
 
     owner = relationship("User", lazy="joined")
     area = relationship(Area, lazy="joined")

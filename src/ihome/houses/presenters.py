@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from ihome.core.i18n import localized
 from ihome.extensions import db
@@ -67,7 +67,8 @@ def house_comments(house_id: int) -> list[dict]:
     """The newest comments of completed stays in this house."""
     rows = db.session.scalars(
         select(Order)
-        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None))
+        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None),
+               Order.review_hidden == false())
         .order_by(Order.update_time.desc(), Order.id.desc())
         .limit(COMMENTS_SHOWN)
     )

@@ -35,6 +35,7 @@ from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
 from ihome.houses.models import Area, House
 from ihome.houses.presenters import house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
+from ihome.houses.visibility import publicly_visible
 from ihome.orders.models import ACTIVE_STATUSES, Order
 
 MAX_NIGHTS = 366
@@ -111,7 +112,7 @@ def _check_district(aid: int | None) -> None:
 
 
 def _conditions(aid: int | None, sd: date | None, ed: date | None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = publicly_visible()
     if aid is not None:
         conditions.append(House.area_id == aid)
     if sd is not None and ed is not None:

@@ -25,6 +25,7 @@ from ihome.houses.photos import add_house_image
 from ihome.houses.presenters import house_detail, house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.search import search_houses
+from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
 
 __all__ = [
     "add_house_image", "create_house", "get_house_detail", "house_detail", "house_summary",
@@ -76,7 +77,7 @@ def list_user_houses(*, user_id: int) -> list[dict]:
 def _load_index() -> list[dict]:
     houses = db.session.scalars(
         select(House).options(lazyload(House.images), lazyload(House.facilities))
-        .where(House.index_image_key.is_not(None))
+        .where(House.index_image_key.is_not(None), *publicly_visible())
         .order_by(House.order_count.desc(), House.id.desc()).limit(INDEX_SIZE)
     )
     return [house_summary(house) for house in houses]
@@ -92,11 +93,18 @@ def _load_detail(house_id: int) -> dict:
     house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
     if house is None:
         raise NotFound(_("No such house"))
-    return house_detail(house)
+    return {"visible": is_publicly_visible(house), "detail": house_detail(house)}
 
 
 def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
-    """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation."""
-    detail = cached(f"houses:detail:{house_id}:{current_language()}", lambda: _load_detail(house_id),
-                    generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
+    """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation.
+
+    A house hidden from the public (unlisted, or its host suspended) is a 404 for everyone but its
+    owner and administrators; whether it is hidden is cached with the detail (same generation).
+    """
+    entry = cached(f"houses:detail:v2:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+                   generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
+    detail = entry["detail"]
+    if not entry["visible"] and not may_see_hidden(viewer_id=viewer_id, owner_id=detail["user_id"]):
+        raise NotFound(_("No such house"))
     return {"user_id": viewer_id if viewer_id is not None else -1, "house": detail}

@@ -31,6 +31,7 @@ from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses.cache import house_changed, house_generation
 from ihome.houses.models import House
+from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import limits
 from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
 from ihome.orders.money import stay_quote as quote_stay
@@ -89,6 +90,8 @@ def check_guests(*, house: House, guests: int) -> None:
 def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Order:
     """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, money computed here."""
     house = get_house(house_id=house_id)
+    if not is_publicly_visible(house):  # unlisted by an administrator, or its host suspended
+        raise NotFound(_("House not found"))
     if house.user_id == user_id:
         raise Forbidden(_("You cannot book your own house"))
     nights = check_stay(house=house, start_date=start_date, end_date=end_date)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import (BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, false,
+                        func, text)
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -78,6 +79,8 @@ class Order(TimestampMixin, Base):
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     comment: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[int | None] = mapped_column(Integer)
+    # an administrator hid this stay's reviews: not shown, not counted in the house's rating (0005)
+    review_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     house = relationship("House", lazy="joined")
     guest = relationship("User", lazy="joined")

@@ -42,6 +42,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("expire_unpaid", frozenset({S.WAIT_PAYMENT}), S.CANCELED, "system"),
         Transition("finish_stay", frozenset({S.PAID}), S.WAIT_COMMENT, "system"),
         Transition("comment", frozenset({S.WAIT_COMMENT}), S.COMPLETE, "guest"),
+        # an administrator's cancel (back office, or a suspended account's bookings): paid ones refunded in full
+        Transition("admin_cancel", frozenset({S.WAIT_ACCEPT, S.WAIT_PAYMENT, S.PAID}), S.CANCELED, "admin"),
     )
 }
 

@@ -249,13 +249,13 @@ def _close_abandoned(payment_id: int, out_trade_no: str) -> None:
 
 # ---- refunds -------------------------------------------------------------------------------------------
 
-def refund_cancelled_order(*, order_id: int) -> list[Refund]:
-    """Refund a PAID order that its guest cancelled before check-in: every payment not yet refunded."""
+def refund_cancelled_order(*, order_id: int, reason: str = "cancelled by the guest before check-in") -> list[Refund]:
+    """Refund a cancelled PAID order in full: every payment not yet refunded."""
     payments = db.session.execute(
         select(Payment).where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED.value)
         .order_by(Payment.id)
     ).scalars().all()
-    refunds = [_create_refund(payment, reason="cancelled by the guest before check-in") for payment in payments]
+    refunds = [_create_refund(payment, reason=reason) for payment in payments]
     if not refunds:
         log.warning("order %s was cancelled as paid but has no successful payment to refund", order_id)
     return refunds

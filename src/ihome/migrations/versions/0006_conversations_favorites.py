@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0002_search_indexes"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

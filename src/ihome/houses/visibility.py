@@ -1,0 +1,35 @@
+"""Which houses the public sees: listed by the administrators, and hosted by an active account.
+
+An unlisted house, or any house of a suspended host, never appears in search or the home list, and
+its detail answers 404 to everyone but its owner and administrators. Every change of these flags
+calls ``house_changed`` for the houses concerned, so cached pages stop showing them at once.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, exists, false, true
+
+from ihome.accounts.models import User
+from ihome.extensions import db
+from ihome.houses.models import House
+
+
+def publicly_visible() -> list[ColumnElement[bool]]:
+    """SQL conditions on ``House``: listed, and its owner not suspended."""
+    suspended_owner = exists().where(User.id == House.user_id, User.is_active == false())
+    return [House.listed == true(), ~suspended_owner]
+
+
+def is_publicly_visible(house: House) -> bool:
+    """The same rule for one loaded house."""
+    return bool(house.listed and house.owner is not None and house.owner.is_active)
+
+
+def may_see_hidden(*, viewer_id: int | None, owner_id: int) -> bool:
+    """The owner and administrators still see a hidden house."""
+    if viewer_id is None or viewer_id < 0:
+        return False
+    if viewer_id == owner_id:
+        return True
+    viewer = db.session.get(User, viewer_id)
+    return bool(viewer is not None and viewer.is_admin)
