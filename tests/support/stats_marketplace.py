@@ -88,7 +88,7 @@ def build(app, client) -> Marketplace:
         o = m.orders
         # day 1
         with at(D1, 9):
-            o["o8"] = _book(g2, h1.id, D1, 2)                 # nights 03-01, 03-02: 20000
+            o["o8"] = _book(g2, h1.id, D1, 2)                 # nights 03-01, 03-02: subtotal 20000, amount 21000
         with at(D1, 9, 30):
             _act(o["o8"], a, "accept")
         with at(D1, 10):
@@ -156,9 +156,11 @@ def build(app, client) -> Marketplace:
 # The summary of 2030-03-01..03-03 for the whole marketplace, worked out by hand.
 EXPECTED = {
     "start": "2030-03-01", "end": "2030-03-03",
-    "gmv": 110000,                      # o8 20000 (D1) + o1 30000 (D2) + o5 60000 (D2)
+    "gmv": 115500,                      # amounts = nights + 5 % fee: o8 21000 (D1) + o1 31500 (D2) + o5 63000 (D2)
     "refunds": 30000,                   # o5's partial refund (D3)
-    "net_gmv": 80000,
+    "net_gmv": 85500,
+    "revenue": 6515,                    # fee 5 % + commission 3 % of the subtotal: o8 1600 + o1 2400 + o5 4800,
+                                        # less o5's refunded share 4800 × 30000 // 63000 = 2285
     "bookings": {
         "requested": 8,                 # D1: o8 o1 o2 o3 o7; D2: o4 o5; D3: o6
         "accepted": 6,                  # o8 o7 o1 (D1), o5 o4 (D2), o6 (D3)

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, literal, or_, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ihome.accounts.models import User
@@ -41,22 +41,11 @@ EXPIRY_ACTORS = ("system:expire_unanswered", "system:expire_unpaid")
 
 
 # ---- money parts of an order --------------------------------------------------------------------------
-# Orders gain ``subtotal`` (the nights) and ``host_payout`` (subtotal less commission) with the money
-# rules of API.md's additions; until then ``amount`` is the nights' price and hosts keep all of it.
-
-def _subtotal() -> Any:
-    subtotal = getattr(Order, "subtotal", None)
-    return subtotal if subtotal is not None else Order.amount
-
+# Stored at booking time by ihome.orders.money: amount = subtotal + service fee, payout = subtotal − commission.
 
 def _platform_take() -> ColumnElement[Any]:
     """What the marketplace keeps of an order's amount: service fee + commission = amount − host payout."""
-    payout = getattr(Order, "host_payout", None)
-    return Order.amount - payout if payout is not None else literal(0)
-
-
-def _role_column() -> Any:
-    return getattr(OrderEvent, "actor_role", None)
+    return Order.amount - Order.host_payout
 
 
 # ---- time ---------------------------------------------------------------------------------------------
@@ -113,14 +102,13 @@ def _statements() -> dict[str, Any]:
     """
     lo: Any = bindparam("lo")
     hi: Any = bindparam("hi")
-    role = _role_column()
     earlier = aliased(House)
     first = ~exists().where(earlier.user_id == House.user_id, or_(
         earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
     return {
         "events": select(
             OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
-            role if role is not None else literal(None), Order.user_id, House.user_id, House.area_id,
+            Order.user_id, House.user_id, House.area_id,
             Order.start_date, Order.days, Order.rating)
         .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id)
         .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi),
@@ -132,7 +120,7 @@ def _statements() -> dict[str, Any]:
         .join(Payment, Payment.id == Refund.payment_id).join(Order, Order.id == Payment.order_id)
         .join(House, House.id == Order.house_id)
         .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi),
-        "booked": select(Order.house_id, House.area_id, Order.start_date, Order.days, _subtotal())
+        "booked": select(Order.house_id, House.area_id, Order.start_date, Order.days, Order.subtotal)
         # "+ 0": SQLite would otherwise loop over every house and probe its orders; this way the
         # partial index finds the few booked stays of the window and each probes its house's key
         .join(House, House.id == Order.house_id + 0)
@@ -147,7 +135,7 @@ def _statements() -> dict[str, Any]:
 def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
     rows = db.session.execute(_statements()["events"], {"lo": lo, "hi": hi}).all()
     to_local = _local_days()
-    for at, source, target, actor, actor_role, guest_id, host_id, area, start_date, nights, rating in rows:
+    for at, source, target, actor, guest_id, host_id, area, start_date, nights, rating in rows:
         day = to_local(at)
         figures = out[(day, area)]
         if source is None:
@@ -159,7 +147,7 @@ def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) ->
         elif target == REJECTED:
             figures["rejected"] += 1
         elif target == CANCELED:
-            _cancellation(figures, source, _who(actor, actor_role, guest_id, host_id))
+            _cancellation(figures, source, _who(actor, guest_id, host_id))
         elif source == PAID and target == WAIT_COMMENT:
             figures["completed"] += 1
         elif target == COMPLETE and rating is not None:
@@ -167,12 +155,10 @@ def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) ->
             figures["rating_count"] += 1
 
 
-def _who(actor: str, actor_role: str | None, guest_id: int, host_id: int) -> str:
+def _who(actor: str, guest_id: int, host_id: int) -> str:
     """guest, host, expiry or other (an administrator, another job) for a cancelling event."""
     if actor in EXPIRY_ACTORS:
         return "expiry"
-    if actor_role in ("guest", "host"):
-        return actor_role
     if actor == f"user:{guest_id}":
         return "guest"
     if actor == f"user:{host_id}":
