@@ -6,8 +6,9 @@ is logged, and the last one at ERROR, so no message is lost silently.
 Tasks are acknowledged late (``ihome.core.tasks``): a worker killed mid-task leaves its message to
 be delivered again. The message's id (the Celery task id, which a redelivery and a retry keep) is
 marked in Redis once the text is sent, and a marked message is never sent again, so a person gets
-each text once. (Only a kill between the provider's answer and the mark, a few microseconds, could
-still send one twice: at least once, never zero times.)
+each text once. The console backend writes the mark in the same Redis transaction as the message
+(exactly once); with a real provider only a kill between its answer and the mark could still send
+one twice: at least once, never zero times.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def send_sms_message(self, mobile: str, body: str, params: list[str] | None = No
             log.info("SMS to %s (message %s) was already sent; not sending it again",
                      mask_mobile(mobile), self.request.id)
             return
-        get_sms_backend().send(mobile, body, params=params)
-        get_redis().set(sent_key, 1, ex=SENT_TTL)
+        get_sms_backend().send(mobile, body, params=params, sent_mark=(sent_key, SENT_TTL))
+        get_redis().set(sent_key, 1, ex=SENT_TTL)  # for providers that cannot record it with the delivery
     except (SmsError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
         retryable = getattr(exc, "retryable", True)
         if retryable and self.request.retries < self.max_retries:

@@ -59,7 +59,8 @@ class RonglianSms:
         """The ``Authorization`` header."""
         return base64.b64encode(f"{self.account_sid}:{timestamp}".encode()).decode()
 
-    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None,
+             sent_mark: tuple[str, int] | None = None) -> None:  # the task marks it once Ronglian answers
         """Send the template SMS; ``SmsError`` (retryable for network and 5xx failures) otherwise."""
         timestamp = datetime.now(BEIJING).strftime("%Y%m%d%H%M%S")
         url = f"{self.base_url}/{API_VERSION}/Accounts/{self.account_sid}/SMS/TemplateSMS"

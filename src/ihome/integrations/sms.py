@@ -44,9 +44,12 @@ def mask_body(body: str) -> str:
 
 
 class SmsBackend(Protocol):
-    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None,
+             sent_mark: tuple[str, int] | None = None) -> None:
         """Deliver ``body`` to ``mobile``; ``params`` fill the provider's template when it uses one.
 
+        ``sent_mark`` (Redis key, TTL in seconds) is the caller's "this message was sent" mark: a backend
+        that can record it together with the delivery does, so a kill can never fall between the two.
         Raises ``SmsError`` on failure.
         """
         ...
@@ -59,12 +62,15 @@ class ConsoleSms:
     are shipped and kept; the development-only outbox shows the whole message.
     """
 
-    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None,
+             sent_mark: tuple[str, int] | None = None) -> None:
         log.info("SMS to %s: %s", mask_mobile(mobile), mask_body(body))
         entry = {"mobile": mobile, "body": body, "created_at": datetime.now(UTC).isoformat()}
-        pipe = get_redis().pipeline()
+        pipe = get_redis().pipeline(transaction=True)  # MULTI/EXEC: the message and its mark, or neither
         pipe.rpush(OUTBOX_KEY, json.dumps(entry, ensure_ascii=False))
         pipe.ltrim(OUTBOX_KEY, -OUTBOX_SIZE, -1)
+        if sent_mark is not None:
+            pipe.set(sent_mark[0], 1, ex=sent_mark[1])
         pipe.execute()
 
 

@@ -23,7 +23,8 @@ class FlakySms:
         self.sent: list[tuple[str, str, list[str] | None]] = []
         self.calls = 0
 
-    def send(self, mobile: str, body: str, *, params: list[str] | None = None) -> None:
+    def send(self, mobile: str, body: str, *, params: list[str] | None = None,
+             sent_mark: tuple[str, int] | None = None) -> None:
         self.calls += 1
         if self.errors:
             raise self.errors.pop(0)

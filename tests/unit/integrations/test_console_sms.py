@@ -20,3 +20,11 @@ def test_the_log_line_masks_the_mobile_and_the_code(app_ctx, caplog):
 
 def test_mask_body_hides_every_run_of_four_or_more_digits():
     assert mask_body("code 1234, call 13800138000 on 12-01") == "code ****, call *********** on 12-01"
+
+
+def test_the_sent_mark_is_written_in_the_same_transaction_as_the_message(app_ctx, redis):
+    """A worker killed after the console "delivery" can't leave a message without its mark (or the reverse)."""
+    ConsoleSms().send("13812348000", "hello", sent_mark=("ihome:sms:sent:task-1", 600))
+    assert outbox()[-1]["body"] == "hello"
+    assert redis.get("ihome:sms:sent:task-1") == b"1" and 0 < redis.ttl("ihome:sms:sent:task-1") <= 600
+
