@@ -28,6 +28,7 @@ T = TypeVar("T")
 # Every periodic job, by task name: (config key of its interval in seconds, or a fixed interval).
 BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.houses.warm_reference_cache": 3600,
+    "ihome.accounts.resend_lost_texts": 15,
     "ihome.orders.expire_unanswered": "EXPIRY_INTERVAL_SECONDS",
     "ihome.orders.expire_unpaid": "EXPIRY_INTERVAL_SECONDS",
     "ihome.orders.finish_stays": "EXPIRY_INTERVAL_SECONDS",
