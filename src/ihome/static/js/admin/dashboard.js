@@ -139,15 +139,7 @@
     var series = function (metric, params) {
       return api("/admin/stats/timeseries?" + query(Object.assign({ metric: metric }, params)));
     };
-    // booked nights of a day = its occupancy (booked ÷ listed house-nights) × its listings; the rate has 4
-    // decimals, so the product rounds back to the exact count while a day has fewer than 10,000 listings
-    var heat = Promise.all([series("occupancy_rate", Object.assign({ interval: "day" }, base)),
-                            series("active_listings", Object.assign({ interval: "day" }, base))])
-      .then(function (both) {
-        return { metric: "booked_nights", points: both[0].points.map(function (p, i) {
-          return { date: p.date, value: Math.round((p.value || 0) * (both[1].points[i].value || 0)) };
-        }) };
-      });
+    var heat = series("booked_nights", Object.assign({ interval: "day" }, base)); // exact, from the rollup
     Promise.all([
       api("/admin/stats/summary?" + query(base)),
       api("/admin/stats/summary?" + query({ start: iso(prev[0]), end: iso(prev[1]), aid: aid })),
