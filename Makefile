@@ -8,7 +8,7 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
 # --compile-bytecode: machines with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every import at each start
 SYNC := $(UV) sync --locked --inexact --quiet --compile-bytecode
 
-.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-uploads demo clean
+.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-uploads demo screenshots clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ bench: $(VENV)/.test-installed system-deps
 
 bench-uploads: $(VENV)/.test-installed
 	$(PY) -m bench.uploads
+
+# Screenshots of the main pages at 390 and 1280 px, in Chinese and English, into screenshots/ (not committed).
+screenshots: $(VENV)/.test-installed system-deps
+	IHOME_SCREENSHOTS=$(CURDIR)/screenshots IHOME_TEST_DB=sqlite $(PY) -m pytest tests/e2e/test_layout.py -q \
+		-k test_screenshots -p no:randomly
+	@echo "screenshots written to $(CURDIR)/screenshots"
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
