@@ -1,4 +1,4 @@
-"""What hosts and guests do to an order: accept, reject, cancel, review; and the lists of orders.
+"""What hosts and guests do to an order: accept, reject, cancel (guest or host), review; the lists of orders.
 
 Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
 A user's action is guarded by the state that user's request saw, so when a host's accept and a
@@ -25,6 +25,7 @@ from ihome.houses.models import House
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
 from ihome.orders.models import Order, OrderStatus
+from ihome.orders.money import days_before_check_in, policy_refund
 from ihome.orders.transitions import TRANSITIONS, apply_transition
 from ihome.payments import service as payments
 
@@ -41,33 +42,47 @@ def get_order(*, order_id: int) -> Order:
 
 
 def change_status(*, user_id: int, order_id: int, action: str, reason: str | None = None) -> Order:
-    """Apply a host's ``accept``/``reject`` or a guest's ``cancel``; returns the updated order."""
+    """Apply a host's ``accept``/``reject``/``host_cancel`` or a guest's ``cancel``; returns the updated order."""
     order = get_order(order_id=order_id)
     seen = S(order.status)
-    if action in ("accept", "reject"):
+    if action in ("accept", "reject", "host_cancel"):
         _require_host(order, user_id)
     else:
         _require_guest(order, user_id)
     values: dict[str, Any] = {}
+    note = _clean_reason(reason) if action in ("reject", "host_cancel") else None
     if action == "reject":
-        values["reject_reason"] = _clean_reason(reason)
+        values["reject_reason"] = note
     if action == "cancel" and seen is S.PAID:
         action = _paid_cancel_action(order)
     if seen not in TRANSITIONS[action].sources:
         raise Conflict(_("This order cannot be changed in its current state"))
     if action == "accept" and check_in_passed(order):
         raise Conflict(_("Check-in has passed: this booking can no longer be accepted"))
+    if action == "host_cancel" and order.start_date <= clock.today():
+        raise Conflict(_("A booking cannot be cancelled on or after check-in"))
     applied = apply_transition(order_id=order.id, action=action, actor=f"user:{user_id}",
-                               note=values.get("reject_reason"), values=values,
+                               note=note, values=values,
                                extra_where=Order.status == seen.value)
     if applied is None:
         raise Conflict(_("This order was changed meanwhile, please reload"))
     if action == "cancel_paid":
-        payments.refund_cancelled_order(order_id=order.id)
+        refund = guest_cancel_refund(order)
+        if refund > 0:  # strict, late: nothing to give back and no gateway call; the order is still CANCELED
+            payments.refund_cancelled_order(order_id=order.id, amount=refund,
+                                            reason=f"cancelled by the guest ({order.cancellation_policy} policy)")
+    elif action == "host_cancel" and seen is S.PAID:
+        payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
     if action != "accept":  # the nights are free again
         house_changed(db.session, order.house_id)
-    _notify_guest_of(order, action, values.get("reject_reason"))
+    _notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
+
+
+def guest_cancel_refund(order: Order) -> int:
+    """What a guest's cancel of this paid order today refunds, by the policy stored on the order (fen)."""
+    return policy_refund(policy=order.cancellation_policy, amount=order.amount, subtotal=order.subtotal,
+                         days_before=days_before_check_in(start_date=order.start_date, cancel_date=clock.today()))
 
 
 def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
@@ -119,7 +134,7 @@ def order_summary(order: Order) -> dict[str, Any]:
 
 def _require_host(order: Order, user_id: int) -> None:
     if order.house.user_id != user_id:
-        raise Forbidden(_("Only the host can accept or reject this booking"))
+        raise Forbidden(_("Only the host can accept, reject or cancel this booking"))
 
 
 def _require_guest(order: Order, user_id: int) -> None:
@@ -159,6 +174,10 @@ def _notify_guest_of(order: Order, action: str, reason: str | None) -> None:
             body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was declined: %(reason)s",
                      title=order.house.title, start=order.start_date.isoformat(),
                      end=order.end_date.isoformat(), reason=reason or "")
+        elif action == "host_cancel":
+            body = _("iHome: the host cancelled your booking of %(title)s (%(start)s to %(end)s): %(reason)s. "
+                     "Anything you paid is refunded in full.", title=order.house.title,
+                     start=order.start_date.isoformat(), end=order.end_date.isoformat(), reason=reason or "")
         else:
             return
     notify_guest(order=order, body=body)
