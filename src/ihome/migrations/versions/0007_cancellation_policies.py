@@ -19,18 +19,25 @@ branch_labels = None
 depends_on = None
 
 POLICY_CHECK = "cancellation_policy IN ('flexible', 'moderate', 'strict')"
+TABLES = ("ih_house", "ih_order")
 
 
 def upgrade():
-    for table in ("ih_house", "ih_order"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("cancellation_policy", sa.String(16), nullable=False,
+    # a plain ADD COLUMN on both databases: on SQLite a batch rebuild of ih_house would drop a table that
+    # other tables' foreign keys point at; PostgreSQL also checks the value (the services always do)
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in TABLES:
+        op.add_column(table, sa.Column("cancellation_policy", sa.String(16), nullable=False,
                                        server_default="moderate"))
-            batch.create_check_constraint(op.f(f"ck_{table}_cancellation_policy_known"), POLICY_CHECK)
+        if postgresql:
+            op.create_check_constraint(op.f(f"ck_{table}_cancellation_policy_known"), table, POLICY_CHECK)
 
 
 def downgrade():
-    for table in ("ih_order", "ih_house"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_constraint(op.f(f"ck_{table}_cancellation_policy_known"), type_="check")
-            batch.drop_column("cancellation_policy")
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for table in reversed(TABLES):
+        if postgresql:
+            op.drop_constraint(op.f(f"ck_{table}_cancellation_policy_known"), table, type_="check")
+            op.drop_column(table, "cancellation_policy")
+        else:  # SQLite ≥ 3.35 drops a column in place (no rebuild)
+            op.execute(f"ALTER TABLE {table} DROP COLUMN cancellation_policy")
