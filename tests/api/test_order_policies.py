@@ -179,3 +179,10 @@ def test_anyone_else_gets_4105_and_an_unknown_order_404(app, stay, api):
     client_of(app, make_user()).get(f"/orders/{order_id}").expect(403, "4105")
     stay.guest_api.get("/orders/99999999").expect(404, "4002")
     api.get(f"/orders/{order_id}").expect(401, "4101")
+
+
+def test_the_house_form_offers_the_policies_with_the_house_s_own_selected(host_api):
+    house_id = host_api.post("/houses", json={**HOUSE, "cancellation_policy": "strict"}).expect(201).data["house_id"]
+    page = host_api.client.get(f"/my/houses/{house_id}/edit").get_data(as_text=True)
+    assert 'name="cancellation_policy"' in page
+    assert '<option value="strict" selected>' in page and '<option value="moderate" >' in page
