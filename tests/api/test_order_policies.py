@@ -124,7 +124,7 @@ def test_only_the_host_may_host_cancel(app, stay, monkeypatch):
 def test_a_host_cancel_needs_a_reason(stay):
     order = make_order(house=stay.house, guest=stay.guest, status=S.WAIT_PAYMENT, start=clock.today() + timedelta(3))
     response = stay.host_api.put(f"/orders/{order.id}/status", json={"action": "host_cancel"}).expect(400, "4103")
-    assert "reason" in response.data["fields"]
+    assert response.data["fields"]["reason"] == ["取消预订须填写原因"]
     db.session.expire_all()
     assert db.session.get(Order, order.id).status == "WAIT_PAYMENT" and events_of(order.id) == 0
 
@@ -186,3 +186,12 @@ def test_the_house_form_offers_the_policies_with_the_house_s_own_selected(host_a
     page = host_api.client.get(f"/my/houses/{house_id}/edit").get_data(as_text=True)
     assert 'name="cancellation_policy"' in page
     assert '<option value="strict" selected>' in page and '<option value="moderate" >' in page
+
+
+def test_a_guest_cancel_of_a_paid_stay_texts_the_refund_to_the_guest_and_the_host(stay, texts, monkeypatch):
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda **_: [])
+    order = make_order(house=stay.house, guest=stay.guest, status=S.PAID, start=clock.today() + timedelta(2),
+                       nights=3)  # moderate, 2 days before: half of 60000 back
+    stay.guest_api.put(f"/orders/{order.id}/status", json={"action": "cancel"}).expect(200)
+    assert [mobile for mobile, _body in texts] == [stay.guest.mobile, stay.host.mobile]
+    assert "¥300" in texts[0][1] and "适中" in texts[0][1]

@@ -22,6 +22,7 @@ from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
+from ihome.houses.presenters import money as money_text
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
 from ihome.orders.models import Order, OrderStatus
@@ -50,7 +51,7 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
     else:
         _require_guest(order, user_id)
     values: dict[str, Any] = {}
-    note = _clean_reason(reason) if action in ("reject", "host_cancel") else None
+    note = _clean_reason(reason, cancel=action == "host_cancel") if action in ("reject", "host_cancel") else None
     if action == "reject":
         values["reject_reason"] = note
     if action == "cancel" and seen is S.PAID:
@@ -71,6 +72,7 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
         if refund > 0:  # strict, late: nothing to give back and no gateway call; the order is still CANCELED
             payments.refund_cancelled_order(order_id=order.id, amount=refund,
                                             reason=f"cancelled by the guest ({order.cancellation_policy} policy)")
+        _notify_paid_cancel(order, refund)
     elif action == "host_cancel" and seen is S.PAID:
         payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
     if action != "accept":  # the nights are free again
@@ -142,10 +144,12 @@ def _require_guest(order: Order, user_id: int) -> None:
         raise Forbidden(_("Only the guest who booked can do this"))
 
 
-def _clean_reason(reason: str | None) -> str:
+def _clean_reason(reason: str | None, *, cancel: bool = False) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Please give a reason"), fields={"reason": [_("A reason is required to reject a booking")]})
+        field = (_("A reason is required to cancel a booking") if cancel
+                 else _("A reason is required to reject a booking"))
+        raise Invalid(_("Please give a reason"), fields={"reason": [field]})
     if len(reason) > REASON_MAX:
         message = _("At most %(count)d characters", count=REASON_MAX)
         raise Invalid(message, fields={"reason": [message]})
@@ -181,6 +185,27 @@ def _notify_guest_of(order: Order, action: str, reason: str | None) -> None:
         else:
             return
     notify_guest(order=order, body=body)
+
+
+def _notify_paid_cancel(order: Order, refund: int) -> None:
+    """A guest cancelled a paid stay: the guest hears what comes back, the host that the nights are free."""
+    with force_locale("zh_Hans_CN"):
+        words = {"title": order.house.title, "start": order.start_date.isoformat(), "end": order.end_date.isoformat()}
+        guest_body = _("iHome: you cancelled %(title)s (%(start)s to %(end)s); %(refund)s is refunded under the "
+                       "%(policy)s cancellation policy.", refund=money_text(refund),
+                       policy=_policy_name(order.cancellation_policy), **words)
+        host_body = _("iHome: the guest cancelled the paid stay at %(title)s (%(start)s to %(end)s); those "
+                      "nights are free again.", **words)
+    notify_guest(order=order, body=guest_body)
+    host = db.session.get(User, order.house.user_id)
+    if host is not None:
+        send_after_commit(db.session, send_sms_message, host.mobile, host_body)
+
+
+def _policy_name(policy: str) -> str:
+    """The policy's name in the current language (the same words as templates/orders/_policy.html)."""
+    names = {"flexible": _("Flexible"), "moderate": _("Moderate"), "strict": _("Strict")}
+    return names.get(policy, policy)
 
 
 def notify_guest(*, order: Order, body: str) -> None:
