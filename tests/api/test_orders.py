@@ -147,7 +147,7 @@ def test_guest_cancels(stay):
 
 def test_guest_cancels_a_paid_stay_before_check_in_and_it_is_refunded(stay, monkeypatch):
     refunded = []
-    monkeypatch.setattr(payments, "refund_cancelled_order", lambda *, order_id: refunded.append(order_id))
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
     order = make_order(house=stay.house, guest=stay.guest, status=S.PAID, start=clock.today() + timedelta(days=2))
     stay.guest_api.put(f"/orders/{order.id}/status", json={"action": "cancel"}).expect(200)
     assert refunded == [order.id]

@@ -86,7 +86,8 @@ def pay_on_cashier(guest: Guest, pay_url: str) -> dict[str, str]:
     return dict(parse_qsl(location.query))
 
 
-def test_pay_confirm_and_refund_end_to_end(live, live_app, live_db, booking):
+def test_pay_confirm_and_policy_refund_end_to_end(live, live_app, live_db, booking):
+    """Paid 558.60 (2 × 266 + 5 %); cancelled 3 days before check-in under moderate: 50 % of the nights back."""
     order_id, guest = booking
     pay_url = guest.call("POST", f"/orders/{order_id}/payment").json()["data"]["pay_url"]
     assert pay_url.startswith(live.url + "/dev/alipay/gateway?")
@@ -108,11 +109,11 @@ def test_pay_confirm_and_refund_end_to_end(live, live_app, live_db, booking):
     def refunded():
         db.session.expire_all()
         refund = db.session.execute(select(Refund).where(Refund.payment_id == payment.id)).scalar_one_or_none()
-        return refund is not None and refund.status == "SUCCEEDED"
+        return refund is not None and refund.status == "SUCCEEDED" and refund.amount == 26600
 
     assert eventually(refunded), live.log_tail()
     granted = requests.get(live.url + "/dev/alipay/refunds.json", timeout=10).json()
-    assert {"out_trade_no": payment.out_trade_no, "refund_amount": "558.60"} in [
+    assert {"out_trade_no": payment.out_trade_no, "refund_amount": "266.00"} in [
         {k: g[k] for k in ("out_trade_no", "refund_amount")} for g in granted]
 
 

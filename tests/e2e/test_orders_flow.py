@@ -185,3 +185,25 @@ def test_the_picker_enforces_min_and_max_nights_and_refuses_booked_nights(live, 
     expect(page.locator("#nights")).to_have_text("3")
     expect(page.locator("#amount")).to_have_text("¥300")
     expect(submit).to_be_enabled()
+
+
+@pytest.mark.parametrize(("policy", "start_in", "expected"), [
+    ("moderate", 20, "免费取消至 {date}"), ("strict", 20, "{date} 前取消退还房费的 50%"),
+    ("moderate", 3, "这些日期取消将不退款"),  # the free-cancellation date is already past
+])
+def test_the_booking_page_shows_the_policy_with_the_concrete_date(live, live_app, page: Page, policy, start_in,
+                                                                   expected):
+    house = make_house(price=10000, cancellation_policy=policy)
+    house_id, guest_mobile = house.id, make_user().mobile
+    today = clock.today()
+    check_in = today + timedelta(days=start_in)
+    deadline = check_in - timedelta(days=5 if policy == "moderate" else 7)
+    errors = console_errors(page)
+    log_in(page, live.url, guest_mobile)
+    page.goto(f"{live.url}/houses/{house_id}/book")
+    expect(page.locator("#picker-grid")).to_have_attribute("data-loaded", "true")
+    expect(page.locator("#policy-note")).to_contain_text("取消政策：" + ("适中" if policy == "moderate" else "严格"))
+    day_cell(page, check_in).click()
+    expect(page.locator("#policy-date")).to_have_text(
+        expected.replace("{date}", f"{deadline.month}月{deadline.day}日"))
+    assert errors == []

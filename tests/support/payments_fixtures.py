@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
+from ihome.core import clock
 from ihome.integrations.payments import fen_to_yuan
 from ihome.orders.models import OrderStatus
 from ihome.payments.simulator import signing
@@ -109,12 +111,14 @@ def awaiting_payment(app, client) -> Callable[..., AwaitingPayment]:
     from tests.factories.houses import make_house
     from tests.factories.orders import make_order
 
-    def make(*, price: int = 12345, nights: int = 2, status: OrderStatus = OrderStatus.WAIT_PAYMENT
-             ) -> AwaitingPayment:
+    def make(*, price: int = 12345, nights: int = 2, status: OrderStatus = OrderStatus.WAIT_PAYMENT,
+             policy: str = "flexible", start_in: int = 1) -> AwaitingPayment:
+        """Check-in ``start_in`` days ahead; the flexible policy refunds a cancel in full (the refund mechanics)."""
         with app.app_context():
-            house = make_house(owner=make_user(verified=True), price=price)
+            house = make_house(owner=make_user(verified=True), price=price, cancellation_policy=policy)
             guest = make_user()
-            order = make_order(house=house, guest=guest, nights=nights, status=status)
+            order = make_order(house=house, guest=guest, nights=nights, status=status,
+                               start=clock.today() + timedelta(days=start_in), cancellation_policy=policy)
             ids = (order.id, guest.id, house.id)
         login(client, ids[1])
         return AwaitingPayment(order=ids[0], guest=ids[1], house=ids[2], api=ApiClient(client))

@@ -27,8 +27,9 @@ MAX_DAYS = 3_650
 # Optional on publish, with these defaults; title, price, area_id and address are required.
 DEFAULTS: dict[str, Any] = {
     "room_count": 1, "acreage": 0, "unit": "", "capacity": 1, "beds": "", "deposit": 0,
-    "min_days": 1, "max_days": 0, "facility": [],
+    "min_days": 1, "max_days": 0, "facility": [], "cancellation_policy": "moderate",
 }
+POLICIES = ("flexible", "moderate", "strict")  # the refund rules live in ihome.orders.money
 REQUIRED = ("title", "price", "area_id", "address")
 
 
@@ -70,6 +71,12 @@ def _area(value: Any) -> int:
     return area_id
 
 
+def _policy(value: Any) -> str:
+    if not isinstance(value, str) or value.strip() not in POLICIES:
+        raise _FieldError(_("Choose flexible, moderate or strict"))
+    return value.strip()
+
+
 def _facilities(value: Any) -> list[int]:
     if value is None:
         return []
@@ -97,6 +104,7 @@ RULES: dict[str, Callable[[Any], Any]] = {
     "min_days": lambda v: _integer(v, 1, MAX_DAYS),
     "max_days": lambda v: _integer(v, 0, MAX_DAYS),
     "facility": _facilities,
+    "cancellation_policy": _policy,
 }
 
 

@@ -46,6 +46,8 @@ class House(TimestampMixin, Base):
         CheckConstraint("deposit >= 0", name="deposit_nonnegative"),
         CheckConstraint("min_days >= 1", name="min_days_positive"),
         CheckConstraint("max_days = 0 OR max_days >= min_days", name="max_days_range"),
+        CheckConstraint("cancellation_policy IN ('flexible', 'moderate', 'strict')", name="cancellation_policy_known"
+                        ).ddl_if(dialect="postgresql"),  # as migration 0007 made it
         # search: by district, newest / most booked / by price
         Index("ix_house_area_created", "area_id", "create_time"),
         Index("ix_house_area_orders", "area_id", "order_count", "id"),  # id: ties (0002)
@@ -71,6 +73,8 @@ class House(TimestampMixin, Base):
     deposit: Mapped[int] = mapped_column(BigInteger, default=0)  # fen, 64-bit
     min_days: Mapped[int] = mapped_column(Integer, default=1)
     max_days: Mapped[int] = mapped_column(Integer, default=0)
+    # flexible | moderate | strict (ihome.orders.money's refund rules); copied onto each order (0007)
+    cancellation_policy: Mapped[str] = mapped_column(String(16), default="moderate", server_default="moderate")
     order_count: Mapped[int] = mapped_column(Integer, default=0)
     rating_sum: Mapped[int] = mapped_column(Integer, default=0)
     rating_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -92,6 +92,7 @@ def house_detail(house: House) -> dict:
         "deposit": house.deposit,
         "min_days": house.min_days,
         "max_days": house.max_days,
+        "cancellation_policy": house.cancellation_policy,
         "img_urls": [media_url(image.key) for image in house.images],
         "thumb_urls": [media_url(image.thumb_key) for image in house.images],
         "facilities": [facility.id for facility in house.facilities],

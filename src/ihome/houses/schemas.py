@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from apiflask.fields import UploadFile
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
@@ -49,6 +49,9 @@ class HouseIn(BaseModel):
     min_days: Any = _doc("integer", "shortest stay in nights, 1–3,650 (default 1)", minimum=1, maximum=3_650)
     max_days: Any = _doc("integer", "longest stay in nights: 0 = no limit, else min_days–3,650", minimum=0,
                          maximum=3_650)
+    cancellation_policy: Any = _doc("string", "flexible | moderate (default) | strict: what a guest's cancel of a "
+                                    "paid stay refunds (see PUT /orders/{order_id}/status)",
+                                    enum=["flexible", "moderate", "strict", None])
     facility: Annotated[Any, at_most_items(MAX_FACILITY_IDS)] = _doc(
         "array", "facility ids (GET /facilities)", items={"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
         maxItems=MAX_FACILITY_IDS)
@@ -115,6 +118,8 @@ class HouseDetailOut(HouseSummaryOut):
     deposit: int = Field(description="fen")
     min_days: int
     max_days: int = Field(description="0 = no limit")
+    cancellation_policy: Literal["flexible", "moderate", "strict"] = Field(
+        default="moderate", description="what a guest's cancel of a paid stay refunds; copied onto each booking")
     img_urls: list[str] = Field(description="detail-size photos, in gallery order")
     thumb_urls: list[str] = Field(description="the same photos as list thumbnails")
     facilities: list[int] = Field(description="facility ids")

@@ -7,13 +7,14 @@ from apiflask import APIBlueprint, APIFlask
 from ihome.core.responses import ok
 from ihome.core.security import login_required, require_user_id
 from ihome.extensions import db
-from ihome.orders import booking, service
+from ihome.orders import booking, detail, service
 from ihome.orders.schemas import (
     BookingIn,
     BookingOut,
     CalendarOut,
     CalendarQuery,
     CommentIn,
+    OrderDetailOut,
     OrderListOut,
     OrdersQuery,
     OrderStateOut,
@@ -59,17 +60,35 @@ def my_orders(query_data: OrdersQuery):
     return ok({"orders": service.list_orders(user_id=require_user_id(), role=query_data.role)})
 
 
+@bp.get("/orders/<int:order_id>")
+@login_required
+@bp.output(OrderDetailOut)
+@bp.doc(summary="One order",
+        description="For the order's guest, its host or an administrator: the list fields plus guests, money, "
+                    "the cancellation policy it was booked under (with the last dates for a full and a 50 % "
+                    "refund), the guest (mobile masked for the host until the order reached PAID), the event "
+                    "log, the refund and the conversation. host_payout is null for the guest.",
+        responses={401: "not logged in (4101)", 403: "not your order (4105)", 404: "no such order (4002)"})
+def order_detail(order_id: int):
+    return ok(detail.order_detail(user_id=require_user_id(), order_id=order_id))
+
+
 @bp.put("/orders/<int:order_id>/status")
 @login_required
 @bp.input(StatusIn)
 @bp.output(OrderStateOut)
 @bp.doc(summary="Accept, reject or cancel",
-        description="Host: accept (→ WAIT_PAYMENT) or reject with a reason (→ REJECTED) a WAIT_ACCEPT booking. "
-                    "Guest: cancel a WAIT_ACCEPT or WAIT_PAYMENT booking, or a PAID one before check-in "
-                    "(refunded). The action applies to the state the request saw: if the order changed "
-                    "meanwhile (a race), 409.",
+        description="Host: accept (→ WAIT_PAYMENT) or reject with a reason (→ REJECTED) a WAIT_ACCEPT booking; "
+                    "host_cancel with a reason a WAIT_PAYMENT or PAID booking before check-in (→ CANCELED, a "
+                    "paid one refunded in full). Guest: cancel a WAIT_ACCEPT or WAIT_PAYMENT booking, or a PAID "
+                    "one before check-in, refunded by the policy stored on the order, counted in whole days "
+                    "from today (marketplace time zone) to check-in: flexible all of amount ≥ 1 day before; "
+                    "moderate all ≥ 5 days before, else 50 % of subtotal; strict 50 % of subtotal ≥ 7 days "
+                    "before, else nothing (half fen rounded down). The refund goes to the payment provider "
+                    "once (a stable out_request_no); a refund of 0 makes no provider call. The action applies "
+                    "to the state the request saw: if the order changed meanwhile (a race), 409.",
         responses={401: "not logged in (4101)", 403: "not the host/guest for this action (4105)",
-                   404: "no such order (4002)", 400: "reject without a reason (4103)",
+                   404: "no such order (4002)", 400: "reject or host_cancel without a reason (4103)",
                    409: "not allowed in the order's state (4004)"})
 def change_status(order_id: int, json_data: StatusIn):
     order = service.change_status(user_id=require_user_id(), order_id=order_id, action=json_data.action,

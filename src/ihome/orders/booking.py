@@ -103,6 +103,7 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     price = quote_stay(price=house.price, nights=nights)
     order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
                   guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
+                  cancellation_policy=house.cancellation_policy,
                   **price.order_columns())
     try:
         with db.session.begin_nested():  # a refused row rolls back only this savepoint

@@ -53,6 +53,8 @@ class Order(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("end_date > start_date", name="stay_not_empty"),
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
+        CheckConstraint("cancellation_policy IN ('flexible', 'moderate', 'strict')", name="cancellation_policy_known"
+                        ).ddl_if(dialect="postgresql"),  # as migration 0007 made it
         Index("ix_order_house_dates", "house_id", "start_date", "end_date"),
         Index("ix_order_status_created", "status", "create_time"),
         Index("ix_order_user_created", "user_id", "create_time"),
@@ -87,6 +89,8 @@ class Order(TimestampMixin, Base):
     commission: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     host_payout: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     amount: Mapped[int] = mapped_column(BigInteger)
+    # the house's cancellation policy when it was booked: later changes of the house never touch it (0007)
+    cancellation_policy: Mapped[str] = mapped_column(String(16), default="moderate", server_default="moderate")
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.WAIT_ACCEPT.value)
     reject_reason: Mapped[str | None] = mapped_column(String(500))
     comment: Mapped[str | None] = mapped_column(Text)

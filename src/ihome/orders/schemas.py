@@ -26,9 +26,10 @@ class BookingOut(BaseModel):
 
 
 class StatusIn(BaseModel):
-    action: Literal["accept", "reject", "cancel"] = Field(
-        description="host: accept or reject (with reason); guest: cancel")
-    reason: Text | None = Field(default=None, max_length=500, description="required with reject, 1–500 characters")
+    action: Literal["accept", "reject", "cancel", "host_cancel"] = Field(
+        description="host: accept, reject (with reason) or host_cancel (with reason); guest: cancel")
+    reason: Text | None = Field(default=None, max_length=500,
+                                description="required with reject and host_cancel, 1–500 characters")
 
 
 class CommentIn(BaseModel):
@@ -79,3 +80,44 @@ class StayOut(BaseModel):
 
 class CalendarOut(BaseModel):
     booked: list[StayOut] = Field(description="stays [start_date, end_date) of active orders in the window")
+
+
+Policy = Literal["flexible", "moderate", "strict"]
+
+
+class OrderGuestOut(BaseModel):
+    user_id: int
+    name: str
+    avatar_url: str | None
+    mobile: str = Field(description="the guest's own and an administrator see it whole; the host sees it masked "
+                                    "(138****8000) until the order has reached PAID")
+
+
+class OrderEventOut(BaseModel):
+    from_status: str | None = Field(description="null on the order's creation")
+    to_status: str
+    actor_role: Literal["guest", "host", "admin", "system", "user"]
+    note: str | None = Field(description="a reject or cancel reason, a payment's trade number, or null")
+    at: str = Field(description="ISO 8601, UTC")
+
+
+class OrderRefundOut(BaseModel):
+    amount: int = Field(description="fen, the sum of the order's refunds")
+    status: Literal["PENDING", "SUCCEEDED", "FAILED"]
+
+
+class OrderDetailOut(OrderItemOut):
+    guests: int
+    subtotal: int = Field(description="the nights' prices, fen")
+    service_fee: int = Field(description="the guest's service fee, fen")
+    host_payout: int | None = Field(description="what the host receives (subtotal − commission), fen; "
+                                                "null for the guest")
+    cancellation_policy: Policy = Field(description="the house's policy when it was booked")
+    full_refund_until: date | None = Field(description="a guest's cancel on or before this date refunds all of "
+                                                      "amount (null: strict never does)")
+    half_refund_until: date | None = Field(description="the last date a cancel refunds 50 % of subtotal")
+    viewer_role: Literal["guest", "host", "admin"]
+    guest: OrderGuestOut
+    events: list[OrderEventOut] = Field(description="every transition, oldest first")
+    refund: OrderRefundOut | None
+    conversation_id: int | None = Field(description="the guest's conversation about this house, or null")

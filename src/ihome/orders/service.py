@@ -1,4 +1,4 @@
-"""What hosts and guests do to an order: accept, reject, cancel, review; and the lists of orders.
+"""What hosts and guests do to an order: accept, reject, cancel (guest or host), review; the lists of orders.
 
 Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
 A user's action is guarded by the state that user's request saw, so when a host's accept and a
@@ -22,9 +22,11 @@ from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
+from ihome.houses.presenters import money as money_text
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
 from ihome.orders.models import Order, OrderStatus
+from ihome.orders.money import days_before_check_in, policy_refund
 from ihome.orders.transitions import TRANSITIONS, apply_transition
 from ihome.payments import service as payments
 
@@ -41,33 +43,48 @@ def get_order(*, order_id: int) -> Order:
 
 
 def change_status(*, user_id: int, order_id: int, action: str, reason: str | None = None) -> Order:
-    """Apply a host's ``accept``/``reject`` or a guest's ``cancel``; returns the updated order."""
+    """Apply a host's ``accept``/``reject``/``host_cancel`` or a guest's ``cancel``; returns the updated order."""
     order = get_order(order_id=order_id)
     seen = S(order.status)
-    if action in ("accept", "reject"):
+    if action in ("accept", "reject", "host_cancel"):
         _require_host(order, user_id)
     else:
         _require_guest(order, user_id)
     values: dict[str, Any] = {}
+    note = _clean_reason(reason, cancel=action == "host_cancel") if action in ("reject", "host_cancel") else None
     if action == "reject":
-        values["reject_reason"] = _clean_reason(reason)
+        values["reject_reason"] = note
     if action == "cancel" and seen is S.PAID:
         action = _paid_cancel_action(order)
     if seen not in TRANSITIONS[action].sources:
         raise Conflict(_("This order cannot be changed in its current state"))
     if action == "accept" and check_in_passed(order):
         raise Conflict(_("Check-in has passed: this booking can no longer be accepted"))
+    if action == "host_cancel" and order.start_date <= clock.today():
+        raise Conflict(_("A booking cannot be cancelled on or after check-in"))
     applied = apply_transition(order_id=order.id, action=action, actor=f"user:{user_id}",
-                               note=values.get("reject_reason"), values=values,
+                               note=note, values=values,
                                extra_where=Order.status == seen.value)
     if applied is None:
         raise Conflict(_("This order was changed meanwhile, please reload"))
     if action == "cancel_paid":
-        payments.refund_cancelled_order(order_id=order.id)
+        refund = guest_cancel_refund(order)
+        if refund > 0:  # strict, late: nothing to give back and no gateway call; the order is still CANCELED
+            payments.refund_cancelled_order(order_id=order.id, amount=refund,
+                                            reason=f"cancelled by the guest ({order.cancellation_policy} policy)")
+        _notify_paid_cancel(order, refund)
+    elif action == "host_cancel" and seen is S.PAID:
+        payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
     if action != "accept":  # the nights are free again
         house_changed(db.session, order.house_id)
-    _notify_guest_of(order, action, values.get("reject_reason"))
+    _notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
+
+
+def guest_cancel_refund(order: Order) -> int:
+    """What a guest's cancel of this paid order today refunds, by the policy stored on the order (fen)."""
+    return policy_refund(policy=order.cancellation_policy, amount=order.amount, subtotal=order.subtotal,
+                         days_before=days_before_check_in(start_date=order.start_date, cancel_date=clock.today()))
 
 
 def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
@@ -119,7 +136,7 @@ def order_summary(order: Order) -> dict[str, Any]:
 
 def _require_host(order: Order, user_id: int) -> None:
     if order.house.user_id != user_id:
-        raise Forbidden(_("Only the host can accept or reject this booking"))
+        raise Forbidden(_("Only the host can accept, reject or cancel this booking"))
 
 
 def _require_guest(order: Order, user_id: int) -> None:
@@ -127,10 +144,12 @@ def _require_guest(order: Order, user_id: int) -> None:
         raise Forbidden(_("Only the guest who booked can do this"))
 
 
-def _clean_reason(reason: str | None) -> str:
+def _clean_reason(reason: str | None, *, cancel: bool = False) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Please give a reason"), fields={"reason": [_("A reason is required to reject a booking")]})
+        field = (_("A reason is required to cancel a booking") if cancel
+                 else _("A reason is required to reject a booking"))
+        raise Invalid(_("Please give a reason"), fields={"reason": [field]})
     if len(reason) > REASON_MAX:
         message = _("At most %(count)d characters", count=REASON_MAX)
         raise Invalid(message, fields={"reason": [message]})
@@ -159,9 +178,34 @@ def _notify_guest_of(order: Order, action: str, reason: str | None) -> None:
             body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was declined: %(reason)s",
                      title=order.house.title, start=order.start_date.isoformat(),
                      end=order.end_date.isoformat(), reason=reason or "")
+        elif action == "host_cancel":
+            body = _("iHome: the host cancelled your booking of %(title)s (%(start)s to %(end)s): %(reason)s. "
+                     "Anything you paid is refunded in full.", title=order.house.title,
+                     start=order.start_date.isoformat(), end=order.end_date.isoformat(), reason=reason or "")
         else:
             return
     notify_guest(order=order, body=body)
+
+
+def _notify_paid_cancel(order: Order, refund: int) -> None:
+    """A guest cancelled a paid stay: the guest hears what comes back, the host that the nights are free."""
+    with force_locale("zh_Hans_CN"):
+        words = {"title": order.house.title, "start": order.start_date.isoformat(), "end": order.end_date.isoformat()}
+        guest_body = _("iHome: you cancelled %(title)s (%(start)s to %(end)s); %(refund)s is refunded under the "
+                       "%(policy)s cancellation policy.", refund=money_text(refund),
+                       policy=_policy_name(order.cancellation_policy), **words)
+        host_body = _("iHome: the guest cancelled the paid stay at %(title)s (%(start)s to %(end)s); those "
+                      "nights are free again.", **words)
+    notify_guest(order=order, body=guest_body)
+    host = db.session.get(User, order.house.user_id)
+    if host is not None:
+        send_after_commit(db.session, send_sms_message, host.mobile, host_body)
+
+
+def _policy_name(policy: str) -> str:
+    """The policy's name in the current language (the same words as templates/orders/_policy.html)."""
+    names = {"flexible": _("Flexible"), "moderate": _("Moderate"), "strict": _("Strict")}
+    return names.get(policy, policy)
 
 
 def notify_guest(*, order: Order, body: str) -> None:

@@ -37,6 +37,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("reject", frozenset({S.WAIT_ACCEPT}), S.REJECTED, "host"),
         Transition("cancel", frozenset({S.WAIT_ACCEPT, S.WAIT_PAYMENT}), S.CANCELED, "guest"),
         Transition("cancel_paid", frozenset({S.PAID}), S.CANCELED, "guest"),
+        # the host calls off an accepted or paid stay before check-in: a paid one is refunded in full
+        Transition("host_cancel", frozenset({S.WAIT_PAYMENT, S.PAID}), S.CANCELED, "host"),
         Transition("pay", frozenset({S.WAIT_PAYMENT}), S.PAID, "system"),
         Transition("expire_unanswered", frozenset({S.WAIT_ACCEPT}), S.CANCELED, "system"),
         Transition("expire_unpaid", frozenset({S.WAIT_PAYMENT}), S.CANCELED, "system"),

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ihome.core import clock
 from ihome.core.security import page_login_required, require_user_id
 from ihome.integrations.storage import media_url
-from ihome.orders import booking, service
+from ihome.orders import booking, money, service
 from ihome.orders.models import OrderStatus
 
 bp = Blueprint("orders_pages", __name__)
@@ -32,7 +32,8 @@ def book(house_id: int):
     house = booking.get_house(house_id=house_id)
     return render_template("orders/book.html", house=house, image_url=media_url(house.index_image_key),
                            own_house=house.user_id == require_user_id(), today=clock.today(),
-                           guest_fee_percent=int(current_app.config["GUEST_FEE_PERCENT"]))
+                           guest_fee_percent=int(current_app.config["GUEST_FEE_PERCENT"]),
+                           policy_days=_policy_deadline_days(house.cancellation_policy))
 
 
 @bp.get("/my/orders")
@@ -51,5 +52,12 @@ def my_landlord_orders():
     return render_template("orders/my_lorders.html", orders=orders, labels=STATUS_LABELS)
 
 
+def _policy_deadline_days(policy: str) -> int:
+    """Days before check-in of the policy's last good deadline: full refund, or (strict) 50 % of the nights."""
+    return money.FULL_REFUND_DAYS.get(policy, money.STRICT_HALF_REFUND_DAYS)
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    # the policy texts of the house and booking pages say the day counts of ihome.orders.money
+    app.jinja_env.globals["cancellation_days"] = {**money.FULL_REFUND_DAYS, "strict": money.STRICT_HALF_REFUND_DAYS}

@@ -249,25 +249,39 @@ def _close_abandoned(payment_id: int, out_trade_no: str) -> None:
 
 # ---- refunds -------------------------------------------------------------------------------------------
 
-def refund_cancelled_order(*, order_id: int, reason: str = "cancelled by the guest before check-in") -> list[Refund]:
-    """Refund a cancelled PAID order in full: every payment not yet refunded."""
+def refund_cancelled_order(*, order_id: int, reason: str = "cancelled by the guest before check-in",
+                           amount: int | None = None) -> list[Refund]:
+    """Refund a cancelled PAID order: in full (``amount`` None), or ``amount`` fen (a policy's partial refund).
+
+    The amount is taken from the order's successful payments in order; a payment is refunded at most
+    once (its ``out_request_no`` is stable), so calling this again refunds nothing more. 0 refunds nothing.
+    """
     payments = db.session.execute(
         select(Payment).where(Payment.order_id == order_id, Payment.status == PaymentStatus.SUCCEEDED.value)
         .order_by(Payment.id)
     ).scalars().all()
-    refunds = [_create_refund(payment, reason=reason) for payment in payments]
-    if not refunds:
+    if not payments:
         log.warning("order %s was cancelled as paid but has no successful payment to refund", order_id)
+    left = amount
+    refunds: list[Refund] = []
+    for payment in payments:
+        share = payment.amount if left is None else min(left, payment.amount)
+        if share <= 0:
+            break
+        refunds.append(_create_refund(payment, reason=reason, amount=share))
+        if left is not None:
+            left -= share
     return refunds
 
 
-def _create_refund(payment: Payment, *, reason: str) -> Refund:
-    """A PENDING full refund of ``payment`` (one per payment), sent to Alipay after commit."""
+def _create_refund(payment: Payment, *, reason: str, amount: int | None = None) -> Refund:
+    """A PENDING refund of ``amount`` fen (default all) of ``payment``, one per payment, sent to Alipay after commit."""
     existing = db.session.execute(select(Refund).where(Refund.payment_id == payment.id)).scalar_one_or_none()
     if existing is not None:
         return existing
     # out_request_no is derived from the payment: whoever retries, Alipay refunds it once
-    refund = Refund(payment_id=payment.id, out_request_no=f"{payment.out_trade_no}-refund", amount=payment.amount,
+    refund = Refund(payment_id=payment.id, out_request_no=f"{payment.out_trade_no}-refund",
+                    amount=payment.amount if amount is None else amount,
                     reason=reason[:255], status=RefundStatus.PENDING.value, attempts=0)
     db.session.add(refund)
     db.session.flush()

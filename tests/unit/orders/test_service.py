@@ -75,7 +75,7 @@ def test_guest_cancels_an_unpaid_booking(parties, texts, db, status):
 def test_guest_cancels_a_paid_stay_before_check_in_with_a_refund(parties, texts, db, monkeypatch):
     host, guest, house = parties
     refunded = []
-    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda *, order_id: refunded.append(order_id))
+    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
     order = make_order(house=house, guest=guest, status=S.PAID, start=clock.today() + timedelta(days=1))
     assert service.change_status(user_id=guest.id, order_id=order.id, action="cancel").status == S.CANCELED
     db.session.commit()

@@ -36,6 +36,7 @@
     TEXTS.forEach(function (name) { body[name] = form.elements[name].value.trim(); });
     INTEGERS.forEach(function (name) { body[name] = integer(form.elements[name].value); });
     MONEY.forEach(function (name) { body[name] = fen(form.elements[name].value); });
+    body.cancellation_policy = form.elements.cancellation_policy.value;
     body.facility = Array.prototype.filter.call(form.querySelectorAll('input[name="facility"]'),
       function (box) { return box.checked; }).map(function (box) { return Number(box.value); });
     return body;

@@ -69,6 +69,20 @@
     document.getElementById("picker-prev").disabled = atStart;
   }
 
+  // "Free cancellation until 12月10日": the policy's deadline (days from ihome.orders.money) for this check-in.
+  var policyNote = document.getElementById("policy-note");
+  var policyDate = document.getElementById("policy-date");
+  function showPolicyDate() {
+    if (!policyNote) return;
+    var p = policyNote.dataset;
+    if (!checkIn) { policyDate.textContent = ""; return; }
+    var deadline = addDays(checkIn, -parseInt(p.days, 10));
+    var words = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN",
+      { month: "long", day: "numeric" }).format(deadline);
+    var template = deadline < today ? p.msgNone : (p.policy === "strict" ? p.msgHalf : p.msgFree);
+    policyDate.textContent = template.replace("{date}", words);
+  }
+
   function update() {
     startInput.value = checkIn ? iso(checkIn) : "";
     endInput.value = checkOut ? iso(checkOut) : "";
@@ -76,6 +90,7 @@
     nightsOut.textContent = nights;
     amountOut.textContent = window.ihome.money(nights * price);
     submit.disabled = !nights;
+    showPolicyDate();
     if (!checkIn) hint.textContent = d.msgCheckin;
     else if (!checkOut) hint.textContent = d.msgCheckout;
     else hint.textContent = "";

@@ -1,0 +1,89 @@
+"""One order as its guest, its host or an administrator sees it: money, policy, guest, history, refund.
+
+The host's view of the guest follows the privacy rule of API.md: the guest's mobile is masked
+(``138****8000``) until the order has reached PAID; the guest sees their own, an administrator all.
+Only the host and administrators see ``host_payout``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ihome.accounts.models import User
+from ihome.conversations.service import find_for_house
+from ihome.core.errors import Forbidden
+from ihome.extensions import db
+from ihome.houses.presenters import iso_utc
+from ihome.integrations.sms import mask_mobile
+from ihome.integrations.storage import media_url
+from ihome.orders.models import Order, OrderEvent, OrderStatus
+from ihome.orders.money import policy_terms
+from ihome.orders.service import get_order, order_summary
+from ihome.payments.models import Payment, Refund, RefundStatus
+
+
+def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
+    """GET /orders/{id}: the order for its guest, its host or an administrator; ``Forbidden`` for anyone else."""
+    order = get_order(order_id=order_id)
+    viewer = db.session.get(User, user_id)
+    if user_id == order.user_id:
+        role = "guest"
+    elif user_id == order.house.user_id:
+        role = "host"
+    elif viewer is not None and viewer.is_admin:
+        role = "admin"
+    else:
+        raise Forbidden(_("This order is not yours"))
+    events = _events(order)
+    terms = policy_terms(policy=order.cancellation_policy, start_date=order.start_date)
+    conversation = find_for_house(user_id=order.user_id, house_id=order.house_id)
+    return {
+        **order_summary(order),
+        "guests": order.guests, "subtotal": order.subtotal, "service_fee": order.service_fee,
+        "host_payout": order.host_payout if role != "guest" else None,
+        "cancellation_policy": order.cancellation_policy,
+        "full_refund_until": terms.full_refund_until, "half_refund_until": terms.half_refund_until,
+        "viewer_role": role,
+        "guest": _guest(order, role=role, reached_paid=any(e["to_status"] == OrderStatus.PAID for e in events)),
+        "events": events,
+        "refund": _refund(order.id),
+        "conversation_id": conversation.id if conversation is not None else None,
+    }
+
+
+def _guest(order: Order, *, role: str, reached_paid: bool) -> dict[str, Any]:
+    guest = order.guest
+    shown = guest.mobile if role != "host" or reached_paid else mask_mobile(guest.mobile)
+    return {"user_id": guest.id, "name": guest.name, "avatar_url": media_url(guest.avatar_key), "mobile": shown}
+
+
+def actor_role(actor: str, order: Order) -> str:
+    """``guest``, ``host``, ``admin`` or ``system``: who an event's actor (``user:<id>``, ``admin:<id>``...) was."""
+    kind, _sep, ident = actor.partition(":")
+    if kind == "user":
+        if ident == str(order.house.user_id):
+            return "host"
+        return "guest" if ident == str(order.user_id) else "user"
+    return kind if kind in ("admin", "system") else "system"
+
+
+def _events(order: Order) -> list[dict[str, Any]]:
+    rows = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id)
+                              .order_by(OrderEvent.create_time, OrderEvent.id))
+    return [{"from_status": row.from_status, "to_status": row.to_status, "actor_role": actor_role(row.actor, order),
+             "note": row.note, "at": iso_utc(row.create_time)} for row in rows]
+
+
+def _refund(order_id: int) -> dict[str, Any] | None:
+    """The order's refund: the sum of its refunds, PENDING while any is, FAILED if any failed; else None."""
+    rows = db.session.execute(select(Refund.amount, Refund.status).join(Payment, Payment.id == Refund.payment_id)
+                              .where(Payment.order_id == order_id)).all()
+    if not rows:
+        return None
+    statuses = {status for _amount, status in rows}
+    status = next((s.value for s in (RefundStatus.FAILED, RefundStatus.PENDING) if s.value in statuses),
+                  RefundStatus.SUCCEEDED.value)
+    return {"amount": sum(amount for amount, _status in rows), "status": status}
