@@ -22,6 +22,7 @@ table when it has 3 characters or more (see ``keyword.py``).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -131,6 +132,8 @@ def normalize_filters(*, guests: int | str | None = None, min_price: int | str |
     keyword = (q or "").strip() or None
     if keyword is not None and len(keyword) > MAX_KEYWORD:
         errors["q"] = [_("A keyword is at most %(n)s characters", n=MAX_KEYWORD)]
+    elif keyword is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in keyword):
+        errors["q"] = [_("A keyword cannot hold control characters")]  # PostgreSQL refuses NUL in text
     if own and errors:
         raise Invalid(_("Some fields are invalid"), fields=errors)
     return Filters(guests=people, min_price=low, max_price=high, fac=fids, q=keyword)

@@ -209,6 +209,8 @@ def test_an_edited_title_is_found_by_its_new_words(catalogue):
     ({"fac": "0"}, "fac"),
     ({"fac": ",".join(str(i) for i in range(1, 60))}, "fac"),
     ({"q": "字" * 51}, "q"),
+    ({"q": "朝阳\x00区"}, "q"),
+    ({"q": "a\x1fb"}, "q"),
 ])
 def test_bad_filters_name_the_field(app_ctx, filters, field):
     with pytest.raises(Invalid) as error:
