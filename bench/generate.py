@@ -117,14 +117,36 @@ def _users(count: int, now: datetime, password_hash: str) -> Iterator[tuple]:
                "11010519491231002X" if host else None, True, False, joined, joined)
 
 
+# Chinese titles and addresses for keyword searches, chosen from n (no draw from rng: the other
+# columns stay as they were): a place matches 1 house in 40, a place + kind 1 in 480, a street 1 in 30.
+PLACES = ("三里屯", "望京", "国贸", "中关村", "五道口", "西直门", "王府井", "南锣鼓巷", "后海", "798艺术区",
+          "亚运村", "奥林匹克公园", "大望路", "双井", "潘家园", "天通苑", "回龙观", "通州北苑", "亦庄", "丽泽",
+          "首都机场", "颐和园", "香山", "北京南站", "崇文门", "东直门", "雍和宫", "鼓楼", "什刹海", "前门",
+          "天坛", "牡丹园", "西单", "金融街", "公主坟", "五棵松", "石景山", "长辛店", "房山良乡", "延庆妫水")
+KINDS = ("温馨一居", "阳光两居", "精装三居", "loft公寓", "四合院", "景观房", "复式", "独栋别墅",
+         "榻榻米小屋", "亲子套房", "商务公寓", "胡同小院")
+STREETS = ("建国路", "朝阳北路", "长安街", "学院路", "知春路", "北四环", "东三环", "西二环", "工体北路", "鼓楼大街",
+           "平安大街", "阜成路", "复兴路", "广渠路", "京顺路", "安立路", "北苑路", "通惠河北路", "宣武门外大街",
+           "南二环", "丰台路", "马家堡路", "科创街", "黄村大街", "良乡大街", "妫水北街", "府前街", "霞光里",
+           "三元桥", "酒仙桥路")
+
+
+def _title(n: int) -> str:
+    return f"{PLACES[n % len(PLACES)]}{KINDS[(n // len(PLACES)) % len(KINDS)]} {n + 1}号"
+
+
+def _address(n: int) -> str:
+    return f"北京市{STREETS[(n * 7) % len(STREETS)]}{n % 500 + 1}号院"
+
+
 def _houses(rng: random.Random, count: int, users: int, areas: int, photos: list[tuple[str, str]],
             now: datetime) -> Iterator[tuple]:
     for n in range(count):
         created = now - timedelta(days=PAST_DAYS + 30, minutes=count - n)  # listed before the orders' window
         min_days = rng.choice((1, 1, 1, 2, 3))
         _detail, thumb = photos[n % len(photos)]
-        yield (1 + (n * 2) % users, 1 + n % areas, f"Bench house {n + 1}", rng.randrange(5_000, 200_000, 100),
-               f"{n + 1} Bench Road", rng.randint(1, 4), rng.randint(20, 160), "2室1厅", rng.randint(1, 8),
+        yield (1 + (n * 2) % users, 1 + n % areas, _title(n), rng.randrange(5_000, 200_000, 100),
+               _address(n), rng.randint(1, 4), rng.randint(20, 160), "2室1厅", rng.randint(1, 8),
                "1 double bed", 10_000, min_days, rng.choice((0, 0, 30)), 0, 0, 0, thumb, 0, created, created)
 
 

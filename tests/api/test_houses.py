@@ -242,7 +242,7 @@ def test_search_by_district_and_dates(app, api):
         make_order(house=taken, start=sd, nights=1)
         make_house(area_id=6)
     data = api.get(f"/houses?aid=5&sd={sd}&ed={sd + timedelta(days=2)}&sk=new&p=1").expect(200).data
-    assert data == {"total_page": 1, "current_page": 1, "houses": data["houses"]}
+    assert data == {"total_page": 1, "current_page": 1, "total": 1, "houses": data["houses"]}
     assert [h["house_id"] for h in data["houses"]] == [free]
 
 

@@ -113,12 +113,17 @@ def house_detail(house_id: int):
 @bp.input(SearchQuery, location="query")
 @bp.output(SearchOut)
 @bp.doc(summary="Search houses",
-        description="Houses of a district free for the stay [sd, ed) whose min/max days allow it, sorted and paged "
-                    "(IHOME_PAGE_SIZE per page; cached). A page past the last has no houses.",
-        responses={400: "4103: bad district, dates, sort or page; data.fields says which"})
+        description="Houses of a district free for the stay [sd, ed) whose min/max days allow it, with room for "
+                    "`guests`, a base price in [min_price, max_price], every facility of `fac` and the keyword `q` "
+                    "in the title or address; sorted and paged (IHOME_PAGE_SIZE per page; cached). `total` counts "
+                    "the matching houses. A page past the last has no houses.",
+        responses={400: "4103: bad district, dates, sort, page, guests, min_price, max_price, fac or q; "
+                        "data.fields says which"})
 def search(query_data: SearchQuery):
     found = service.search_houses(area_id=query_data.aid, start=query_data.sd, end=query_data.ed,
-                                  sort=query_data.sk, page=query_data.p)
+                                  sort=query_data.sk, page=query_data.p, guests=query_data.guests,
+                                  min_price=query_data.min_price, max_price=query_data.max_price,
+                                  fac=query_data.fac, q=query_data.q)
     search_performed.send(current_app._get_current_object(), aid=query_data.aid)  # type: ignore[attr-defined]
     return ok(found)
 

@@ -57,6 +57,11 @@ class House(TimestampMixin, Base):
         Index("ix_house_price", "price"),
         # search's count: district and stay length answered from the index alone (0002)
         Index("ix_house_area_stay", "area_id", "min_days", "max_days", "id"),
+        # search keyword (0008): trigram GIN indexes on PostgreSQL; SQLite has the FTS5 table ih_house_fts
+        Index("ix_house_title_trgm", "title", postgresql_using="gin",
+              postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_house_address_trgm", "address", postgresql_using="gin",
+              postgresql_ops={"address": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

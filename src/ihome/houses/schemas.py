@@ -144,9 +144,20 @@ class SearchQuery(BaseModel):
     sk: str | None = Field(default="new", description="new (default) | booking | price-inc | price-des",
                            json_schema_extra={"enum": ["new", "booking", "price-inc", "price-des"]})
     p: str | None = Field(default="1", description="page number from 1")
+    guests: str | None = Field(default=None,
+                               description="number of guests 1–1000: houses whose capacity is at least this")
+    min_price: str | None = Field(default=None, description="lowest base nightly price, fen, inclusive")
+    max_price: str | None = Field(default=None,
+                                  description="highest base nightly price, fen, inclusive, >= min_price")
+    fac: str | None = Field(default=None, description="comma-separated facility ids (GET /facilities), at most 50: "
+                                                       "every one must be present")
+    q: str | None = Field(default=None, description="keyword, 1–50 characters after trimming spaces: a "
+                                                     "case-insensitive substring of the title or the address, "
+                                                     "Chinese included; empty = no keyword")
 
 
 class SearchOut(BaseModel):
     total_page: int = Field(description="pages of results (0 when nothing matches)")
     current_page: int
+    total: int = Field(description="how many houses match")
     houses: list[HouseSummaryOut]

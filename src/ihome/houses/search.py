@@ -12,10 +12,17 @@ the page walks the (area_id, sort column) index, probes each house it meets and 
 page. SQLite gets the plain comparison. Per-house probes (SQLite's count, both page queries) read
 ``ix_order_active_house_end``. The district is checked on a cache miss only, so a cached search
 never touches the database.
+
+Filters (issue 13): ``guests`` (capacity at least), ``min_price``/``max_price`` (base nightly price,
+fen, inclusive), ``fac`` (every listed facility present: one EXISTS per fid on the facility table's
+primary key) and ``q``, a case-insensitive substring of the title or the address (houses have no
+description column yet; it joins the searched text when they do). The keyword never scans the house
+table when it has 3 characters or more (see ``keyword.py``).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -32,7 +39,8 @@ from ihome.core.i18n import current_language
 from ihome.extensions import db
 from ihome.houses.cache import PEOPLE, SEARCH
 from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
-from ihome.houses.models import Area, House
+from ihome.houses.keyword import MAX_KEYWORD, keyword_condition
+from ihome.houses.models import Area, Facility, House, house_facility
 from ihome.houses.presenters import house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.visibility import publicly_visible
@@ -40,6 +48,9 @@ from ihome.orders.models import ACTIVE_STATUSES, Order
 
 MAX_NIGHTS = 366
 MAX_PAGE = 1_000_000
+MAX_PRICE = 10**12 - 1  # fen; what WHOLE_NUMBER can spell, far above any nightly price
+MAX_GUESTS = 1_000
+MAX_FACILITIES = 50
 SORTS: dict[str, tuple[ColumnElement[Any], ...]] = {
     "new": (House.create_time.desc(), House.id.desc()),
     "booking": (House.order_count.desc(), House.id.desc()),
@@ -60,26 +71,85 @@ def _date(value: date | str | None, errors: dict[str, list[str]], name: str) -> 
         return None
 
 
-def _whole(value: int | str | None, errors: dict[str, list[str]], name: str, message: Any) -> int | None:
+def _whole(value: int | str | None, errors: dict[str, list[str]], name: str, message: Any,
+           *, low: int = 0, high: int = MAX_ID) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
         value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID:
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
         return value
     errors[name] = [str(message)]
     return None
 
 
+class Filters:
+    """The checked issue-13 filters; ``None`` / empty means "not filtered"."""
+
+    __slots__ = ("fac", "guests", "max_price", "min_price", "q")
+
+    def __init__(self, *, guests: int | None = None, min_price: int | None = None, max_price: int | None = None,
+                 fac: tuple[int, ...] = (), q: str | None = None) -> None:
+        self.guests, self.min_price, self.max_price, self.fac, self.q = guests, min_price, max_price, fac, q
+
+    def key(self) -> str:
+        """A cache-key part; ``q`` comes last so no value can shift the others."""
+        fac = ",".join(str(f) for f in self.fac)
+        return f"{self.guests or ''}:{self.min_price or ''}:{self.max_price or ''}:{fac}:{self.q or ''}"
+
+
+def _facilities(value: str | list[int] | tuple[int, ...] | None, errors: dict[str, list[str]]) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    raw: list[str | int] = [p.strip() for p in value.split(",")] if isinstance(value, str) else list(value)
+    parts = [p for p in raw if p != ""]
+    fids: set[int] = set()
+    for part in parts:
+        fid = _whole(part, errors, "fac", _l("Facilities are comma-separated facility ids"), low=1)
+        if fid is None:
+            return ()
+        fids.add(fid)
+    if len(fids) > MAX_FACILITIES:
+        errors["fac"] = [_("Choose at most %(n)s facilities", n=MAX_FACILITIES)]
+        return ()
+    return tuple(sorted(fids))
+
+
+def normalize_filters(*, guests: int | str | None = None, min_price: int | str | None = None,
+                      max_price: int | str | None = None, fac: str | list[int] | tuple[int, ...] | None = None,
+                      q: str | None = None, errors: dict[str, list[str]] | None = None) -> Filters:
+    """The checked filters; bad ones add a message under their query name to ``errors`` (or raise)."""
+    own = errors is None
+    errors = {} if errors is None else errors
+    people = _whole(guests, errors, "guests", _l("Enter a number of guests from 1 to %(n)s", n=MAX_GUESTS),
+                    low=1, high=MAX_GUESTS)
+    price_message = _l("Enter a price in fen, a whole number from 0")
+    low = _whole(min_price, errors, "min_price", price_message, high=MAX_PRICE)
+    high = _whole(max_price, errors, "max_price", price_message, high=MAX_PRICE)
+    if low is not None and high is not None and high < low:
+        errors["max_price"] = [_("The highest price must not be below the lowest")]
+    fids = _facilities(fac, errors)
+    keyword = (q or "").strip() or None
+    if keyword is not None and len(keyword) > MAX_KEYWORD:
+        errors["q"] = [_("A keyword is at most %(n)s characters", n=MAX_KEYWORD)]
+    elif keyword is not None and any(unicodedata.category(c) in ("Cc", "Cs") for c in keyword):
+        errors["q"] = [_("A keyword cannot hold control characters")]  # PostgreSQL refuses NUL in text
+    if own and errors:
+        raise Invalid(_("Some fields are invalid"), fields=errors)
+    return Filters(guests=people, min_price=low, max_price=high, fac=fids, q=keyword)
+
+
 def normalize_search(*, area_id: int | str | None, start: date | str | None, end: date | str | None,
-                     sort: str | None, page: int | str | None) -> tuple[int | None, date | None, date | None, str, int]:
+                     sort: str | None, page: int | str | None, errors: dict[str, list[str]] | None = None,
+                     ) -> tuple[int | None, date | None, date | None, str, int]:
     """The checked search parameters; ``Invalid`` (4103) with a message per bad field.
 
     Field names are the API's query names (aid, sd, ed, sk, p) so a form can show them in place.
     Whether the district exists is only looked up here when another field is already wrong; a
     valid-looking request checks it on a cache miss (``_check_district``), so a hit costs no query.
+    ``errors`` may already hold the messages of other fields (the filters), reported together.
     """
-    errors: dict[str, list[str]] = {}
+    errors = {} if errors is None else errors
     aid = _whole(area_id, errors, "aid", _l("No such district"))
     sd, ed = _date(start, errors, "sd"), _date(end, errors, "ed")
     if "sd" not in errors and "ed" not in errors:
@@ -111,7 +181,16 @@ def _check_district(aid: int | None) -> None:
         raise Invalid(_("Some fields are invalid"), fields={"aid": [_("No such district")]})
 
 
-def _conditions(aid: int | None, sd: date | None, ed: date | None) -> list[ColumnElement[bool]]:
+def _check_facilities(fids: tuple[int, ...]) -> None:
+    """``Invalid`` (4103, field fac) when a facility id does not exist (on a cache miss only)."""
+    if fids:
+        known = db.session.scalar(select(func.count(Facility.id)).where(Facility.id.in_(fids))) or 0
+        if known != len(fids):
+            raise Invalid(_("Some fields are invalid"), fields={"fac": [_("No such facility")]})
+
+
+def _conditions(aid: int | None, sd: date | None, ed: date | None,
+                filters: Filters | None = None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = publicly_visible()
     if aid is not None:
         conditions.append(House.area_id == aid)
@@ -121,6 +200,23 @@ def _conditions(aid: int | None, sd: date | None, ed: date | None) -> list[Colum
         conditions.append(or_(House.max_days == 0, House.max_days >= nights))
         taken = exists().where(Order.house_id == House.id, *_active_overlap(sd, ed))
         conditions.append(~taken)
+    if filters is not None:
+        conditions.extend(_filter_conditions(filters))
+    return conditions
+
+
+def _filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.guests is not None:
+        conditions.append(House.capacity >= filters.guests)
+    if filters.min_price is not None:
+        conditions.append(House.price >= filters.min_price)
+    if filters.max_price is not None:
+        conditions.append(House.price <= filters.max_price)
+    for fid in filters.fac:  # all required: one primary-key probe each
+        conditions.append(exists().where(house_facility.c.house_id == House.id, house_facility.c.facility_id == fid))
+    if filters.q is not None:
+        conditions.append(keyword_condition(filters.q, db.session.get_bind().dialect.name))
     return conditions
 
 
@@ -136,38 +232,50 @@ def _active_overlap(sd: date, ed: date) -> list[ColumnElement[bool]]:
     return [active, and_(Order.start_date < ed, Order.end_date > sd)]
 
 
-def count_query(*, aid: int | None, sd: date | None, ed: date | None) -> Select:
+def count_query(*, aid: int | None, sd: date | None, ed: date | None, filters: Filters | None = None) -> Select:
     """How many houses match (also what the benchmark explains)."""
-    return select(func.count(House.id)).where(*_conditions(aid, sd, ed))
+    return select(func.count(House.id)).where(*_conditions(aid, sd, ed, filters))
 
 
-def search_query(*, aid: int | None, sd: date | None, ed: date | None, sort: str) -> Select:
+def search_query(*, aid: int | None, sd: date | None, ed: date | None, sort: str,
+                 filters: Filters | None = None) -> Select:
     """The page query without limit and offset (also what the benchmark explains)."""
     return (
         select(House).options(lazyload(House.images), lazyload(House.facilities))
-        .where(*_conditions(aid, sd, ed)).order_by(*SORTS[sort])
+        .where(*_conditions(aid, sd, ed, filters)).order_by(*SORTS[sort])
     )
 
 
-def _load(aid: int | None, sd: date | None, ed: date | None, sort: str, page: int, size: int) -> dict:
+def _load(aid: int | None, sd: date | None, ed: date | None, sort: str, page: int, size: int,
+          filters: Filters) -> dict:
     _check_district(aid)  # on a miss only: a cached page proves its district existed (REFERENCE_GENERATION)
-    total = db.session.scalar(count_query(aid=aid, sd=sd, ed=ed)) or 0
+    _check_facilities(filters.fac)
+    total = db.session.scalar(count_query(aid=aid, sd=sd, ed=ed, filters=filters)) or 0
     houses: list[dict] = []
     if (page - 1) * size < total:
-        rows = db.session.scalars(search_query(aid=aid, sd=sd, ed=ed, sort=sort).limit(size).offset((page - 1) * size))
+        query = search_query(aid=aid, sd=sd, ed=ed, sort=sort, filters=filters)
+        rows = db.session.scalars(query.limit(size).offset((page - 1) * size))
         houses = [house_summary(house) for house in rows]
-    return {"total_page": (total + size - 1) // size, "current_page": page, "houses": houses}
+    return {"total_page": (total + size - 1) // size, "current_page": page, "total": total, "houses": houses}
 
 
 def search_houses(*, area_id: int | str | None = None, start: date | str | None = None,
-                  end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1) -> dict:
-    """``{total_page, current_page, houses}``: the houses free for the stay, sorted and paged (cached).
+                  end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1,
+                  guests: int | str | None = None, min_price: int | str | None = None,
+                  max_price: int | str | None = None, fac: str | list[int] | tuple[int, ...] | None = None,
+                  q: str | None = None) -> dict:
+    """``{total_page, current_page, total, houses}``: the houses free for the stay, filtered, sorted, paged (cached).
 
-    Accepts parsed values or the raw query strings; bad ones raise ``Invalid`` (4103). A page past
-    the last gives an empty list with the real ``total_page`` (0 when nothing matches).
+    Accepts parsed values or the raw query strings; bad ones raise ``Invalid`` (4103) naming every
+    bad field. A page past the last gives an empty list with the real ``total_page`` (0 when nothing
+    matches); ``total`` counts the matching houses.
     """
-    aid, sd, ed, sort, number = normalize_search(area_id=area_id, start=start, end=end, sort=sort, page=page)
+    errors: dict[str, list[str]] = {}
+    filters = normalize_filters(guests=guests, min_price=min_price, max_price=max_price, fac=fac, q=q, errors=errors)
+    aid, sd, ed, sort, number = normalize_search(area_id=area_id, start=start, end=end, sort=sort, page=page,
+                                                 errors=errors)
     size = current_app.config["PAGE_SIZE"]
-    key = f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}"
-    return cached(key, lambda: _load(aid, sd, ed, sort, number, size),
+    key = (f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}:"
+           f"{filters.key()}")
+    return cached(key, lambda: _load(aid, sd, ed, sort, number, size, filters),
                   generations=[SEARCH, PEOPLE, REFERENCE_GENERATION])

@@ -7,6 +7,7 @@ at once); the script fetches the next pages and applies new filters through the 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Blueprint, Flask, redirect, render_template, request
@@ -21,6 +22,7 @@ from ihome.houses.presenters import money, star_count
 bp = Blueprint("houses_pages", __name__)
 
 SORTS = ("new", "booking", "price-inc", "price-des")
+YUAN = re.compile(r"[0-9]{1,9}")
 
 
 @bp.app_template_filter("yuan")
@@ -57,15 +59,36 @@ def home():
 
 
 def _search_args() -> dict:
-    """The search filters of the query string, as the page shows them (unvalidated)."""
+    """The search filters of the query string, as the page shows them (unvalidated).
+
+    Prices are whole yuan on the page (the API takes fen); facilities are ``fac=1,3`` (the script's
+    URL) or repeated ``fac`` checkboxes (the form without script).
+    """
     args = request.args
     sort = args.get("sk", "new")
+    fac = [part.strip() for value in args.getlist("fac") for part in value.split(",") if part.strip()]
     return {
         "aid": args.get("aid", ""),
         "sd": args.get("sd", ""),
         "ed": args.get("ed", ""),
         "sk": sort if sort in SORTS else "new",
+        "guests": args.get("guests", ""),
+        "min_price": args.get("min_price", ""),
+        "max_price": args.get("max_price", ""),
+        "fac": fac,
+        "q": args.get("q", ""),
     }
+
+
+def _yuan_to_fen(value: str, errors: list[str]) -> int | None:
+    """A whole number of yuan from the page as fen for the service; a bad one adds a message."""
+    value = value.strip()
+    if not value:
+        return None
+    if YUAN.fullmatch(value):
+        return int(value) * 100
+    errors.append(_("Enter a price in yuan, a whole number from 0"))
+    return None
 
 
 def _error_words(error: DomainError) -> str:
@@ -81,14 +104,21 @@ def search():
     """Search results by district, dates and sort; the first page is rendered here."""
     filters = _search_args()
     result, error = None, None
+    price_errors: list[str] = []
+    min_price = _yuan_to_fen(filters["min_price"], price_errors)
+    max_price = _yuan_to_fen(filters["max_price"], price_errors)
     try:
+        if price_errors:
+            raise Invalid(_("Some fields are invalid"), fields={"price": price_errors[:1]})
         result = service.search_houses(area_id=filters["aid"], start=filters["sd"], end=filters["ed"],
-                                          sort=filters["sk"], page=1)
-    except Invalid as exc:  # bad dates: say so in words, keep the controls usable
+                                       sort=filters["sk"], page=1, guests=filters["guests"], min_price=min_price,
+                                       max_price=max_price, fac=",".join(filters["fac"]), q=filters["q"])
+    except Invalid as exc:  # bad filters: say so in words, keep the controls usable
         error = _error_words(exc)
     return render_template(
         "houses/search.html",
         areas=reference.list_areas(),
+        facilities=reference.list_facilities(),
         filters=filters,
         result=result,
         error=error,

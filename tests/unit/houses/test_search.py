@@ -121,11 +121,11 @@ def test_an_exact_multiple_of_the_page_size(app_ctx, monkeypatch):
     for _ in range(4):
         make_house()
     assert search_houses(page=2)["total_page"] == 2
-    assert search_houses(page="3") == {"total_page": 2, "current_page": 3, "houses": []}
+    assert search_houses(page="3") == {"total_page": 2, "current_page": 3, "total": 4, "houses": []}
 
 
 def test_nothing_found_is_zero_pages(app_ctx):
-    assert search_houses(area_id=9) == {"total_page": 0, "current_page": 1, "houses": []}
+    assert search_houses(area_id=9) == {"total_page": 0, "current_page": 1, "total": 0, "houses": []}
 
 
 def test_summaries_have_the_api_fields(app_ctx):

@@ -14,25 +14,50 @@
   var more = document.getElementById("more");
   var end = document.getElementById("end");
   var loadingNote = document.getElementById("loading");
-  var FILTERS = ["aid", "sd", "ed", "sk"];
+  var count = document.getElementById("result-count");
+  // fac (checked facility ids, "1,3") is handled apart; prices are whole yuan in the URL, fen for the API
+  var FILTERS = ["aid", "sd", "ed", "sk", "q", "guests", "min_price", "max_price"];
+  var facBoxes = Array.prototype.slice.call(form.querySelectorAll('input[name="fac"]'));
   var state = { page: Number(list.dataset.currentPage) || 0, total: Number(list.dataset.totalPage) || 0, loading: false };
   var generation = 0;  // answers to an older search are dropped
 
   function filtersFromForm() {
     var out = {};
-    FILTERS.forEach(function (name) { if (form.elements[name].value) out[name] = form.elements[name].value; });
+    FILTERS.forEach(function (name) {
+      var value = form.elements[name].value.trim();
+      if (value) out[name] = value;
+    });
     if (out.sk === "new") delete out.sk;
+    var fac = facBoxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+    if (fac.length) out.fac = fac.join(",");
     return out;
   }
 
   function filtersFromUrl() {
     var params = new URLSearchParams(window.location.search), out = {};
-    FILTERS.forEach(function (name) { if (params.get(name)) out[name] = params.get(name); });
+    FILTERS.concat(["fac"]).forEach(function (name) { if (params.get(name)) out[name] = params.get(name); });
     return out;
   }
 
   function fillForm(filters) {
     FILTERS.forEach(function (name) { form.elements[name].value = filters[name] || (name === "sk" ? "new" : ""); });
+    var fac = (filters.fac || "").split(",");
+    facBoxes.forEach(function (box) { box.checked = fac.indexOf(box.value) !== -1; });
+  }
+
+  // The API's parameters for the page's filters: yuan to fen (anything else is sent as typed, so
+  // the API names the bad field).
+  function apiQuery(filters, page) {
+    var params = Object.assign({}, filters, { p: String(page) });
+    ["min_price", "max_price"].forEach(function (name) {
+      if (/^[0-9]{1,9}$/.test(params[name] || "")) params[name] = String(Number(params[name]) * 100);
+    });
+    return query(params);
+  }
+
+  function showCount(total) {
+    count.hidden = total === null;
+    count.textContent = total === null ? "" : count.dataset.template.replace("{n}", total);
   }
 
   function query(filters) {
@@ -103,12 +128,12 @@
     var mine = page === 1 ? ++generation : generation;
     state.loading = true;
     errorBox.hidden = true;
-    if (page === 1) { list.textContent = ""; state.page = 0; state.total = 0; empty.hidden = true; }
+    if (page === 1) { list.textContent = ""; state.page = 0; state.total = 0; empty.hidden = true; showCount(null); }
     showPagerState();
-    var params = Object.assign({}, filters, { p: String(page) });
-    return window.ihome.api("GET", "/houses?" + query(params)).then(function (data) {
+    return window.ihome.api("GET", "/houses?" + apiQuery(filters, page)).then(function (data) {
       if (mine !== generation) return;
       data.houses.forEach(function (house) { list.appendChild(card(house)); });
+      showCount(data.total);
       state.page = data.current_page;
       state.total = data.total_page;
     }, function (error) {
@@ -143,7 +168,7 @@
     state.loading = true;
     showPagerState();
     Promise.all(wanted.map(function (page) {
-      return window.ihome.api("GET", "/houses?" + query(Object.assign({}, filters, { p: String(page) })));
+      return window.ihome.api("GET", "/houses?" + apiQuery(filters, page));
     })).then(function (answers) {
       if (mine !== generation) return;
       answers.forEach(function (data) {
@@ -183,7 +208,8 @@
   }
 
   form.addEventListener("submit", search);
-  ["aid", "sk"].forEach(function (name) { form.elements[name].addEventListener("change", search); });
+  ["aid", "sk", "guests"].forEach(function (name) { form.elements[name].addEventListener("change", search); });
+  facBoxes.forEach(function (box) { box.addEventListener("change", search); });
   form.elements.ed.addEventListener("change", function () {
     if (form.elements.sd.value && form.elements.ed.value) search();
   });
