@@ -18,7 +18,7 @@ def old_app(new_database_url, redis_server, tmp_path):
     application = create_app({"IHOME_ENV": "testing", "DATABASE_URL": new_database_url("mig8"),
                               "REDIS_URL": redis_url(redis_server, 14), "INSTANCE_PATH": str(tmp_path)})
     with application.app_context():
-        upgrade(revision="0006")
+        upgrade(revision="0007")
         yield application
 
 
@@ -54,7 +54,7 @@ def test_existing_houses_are_found_after_the_upgrade_and_the_downgrade_cleans_up
         run("UPDATE ih_house SET title = '新标题' WHERE id = 1")  # the triggers keep the table in step
         assert run("SELECT rowid FROM ih_house_fts WHERE ih_house_fts MATCH '\"新标题\"'") == [(1,)]
         assert run("SELECT rowid FROM ih_house_fts WHERE ih_house_fts MATCH '\"四合院\"'") == []
-    downgrade(revision="0006")
+    downgrade(revision="0007")
     if dialect == "sqlite":
         assert run("SELECT name FROM sqlite_master WHERE name LIKE 'ih_house_fts%'") == []
     else:
