@@ -19,7 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from ihome import create_app
 from ihome.runtime import EmbeddedRedis
 from tests.support.api_client import ApiClient
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, app_on
 from tests.support.postgres import PostgresCluster, pg_bin
 
 pytest_plugins = [
@@ -186,20 +186,9 @@ def live_app(live, db):
     fixture binds it to the unit-test transaction); factories then write rows the server sees.
     Thread-local, so each thread of a race test gets its own session.
     """
-    application = create_app({
-        "IHOME_ENV": "testing",
-        "DATABASE_URL": live.env["IHOME_DATABASE_URL"],
-        "REDIS_URL": live.env["IHOME_REDIS_URL"],
-        "INSTANCE_PATH": str(live.instance),
-    })
-    with application.app_context():
-        unit_session = db.session
-        db.session = scoped_session(sessionmaker(bind=db.engine))
-        try:
-            yield application
-        finally:
-            db.session.remove()
-            db.session = unit_session
+    with app_on(database_url=live.env["IHOME_DATABASE_URL"], redis_url=live.env["IHOME_REDIS_URL"],
+                instance=live.instance) as application:
+        yield application
 
 
 # ---- Chromium ------------------------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy.orm import scoped_session, sessionmaker
 
-from ihome import create_app
 from tests.conftest import TEST_DB, missing, redis_url
 from tests.scale.cluster import Layout
+from tests.support.live import app_on
 
 collect_ignore_glob = [] if os.environ.get("IHOME_SCALE") == "1" else ["test_*.py"]
 
@@ -32,22 +31,9 @@ def layout(redis_server, new_database_url, tmp_path_factory) -> Iterator[Layout]
 @pytest.fixture
 def scale_app(layout, db):
     """An app bound to the layout's database and Redis, so factories write rows both nodes see."""
-    from ihome.extensions import db as database
-
-    application = create_app({
-        "IHOME_ENV": "testing",
-        "DATABASE_URL": layout.database_url,
-        "REDIS_URL": layout.redis_url,
-        "INSTANCE_PATH": str(layout.instance),
-    })
-    with application.app_context():
-        unit_session = database.session
-        database.session = scoped_session(sessionmaker(bind=database.engine))
-        try:
-            yield application
-        finally:
-            database.session.remove()
-            database.session = unit_session
+    with app_on(database_url=layout.database_url, redis_url=layout.redis_url,
+                instance=layout.instance) as application:
+        yield application
 
 
 @pytest.fixture

@@ -22,9 +22,7 @@ from urllib.parse import quote
 
 import pytest
 from celery import Celery
-from sqlalchemy.orm import scoped_session, sessionmaker
 
-from ihome import create_app
 from ihome.core.redis_client import celery_url, make_client
 from ihome.integrations.sms import OUTBOX_KEY
 from ihome.orders.models import OrderStatus
@@ -32,7 +30,7 @@ from ihome.payments.service import NOTIFY_PATH, RETURN_PATH
 from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
-from tests.support.live import LiveServer
+from tests.support.live import LiveServer, app_on
 from tests.support.orders_fixtures import live_session
 
 pytestmark = pytest.mark.server
@@ -208,20 +206,10 @@ def test_queued_texts_survive_a_redis_kill(served, main_redis):
 @pytest.fixture
 def served_app(served, db):
     """An app on the served database and Redis, to arrange rows the server sees (see ``live_app``)."""
-    application = create_app({
-        "IHOME_ENV": "testing",
-        "DATABASE_URL": served.env["IHOME_DATABASE_URL"],
-        "REDIS_URL": f"unix://{served.instance / 'redis' / 'redis.sock'}?db=0",
-        "INSTANCE_PATH": str(served.instance),
-    })
-    with application.app_context():
-        unit_session = db.session
-        db.session = scoped_session(sessionmaker(bind=db.engine))
-        try:
-            yield application
-        finally:
-            db.session.remove()
-            db.session = unit_session
+    with app_on(database_url=served.env["IHOME_DATABASE_URL"],
+                redis_url=f"unix://{served.instance / 'redis' / 'redis.sock'}?db=0",
+                instance=served.instance) as application:
+        yield application
 
 
 def test_sessions_and_counters_survive_a_redis_kill(served, served_app, main_redis):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -9,7 +10,34 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+
+@contextlib.contextmanager
+def app_on(*, database_url: str, redis_url: str, instance: Path) -> Iterator[Any]:
+    """An app bound to another process's database and Redis, to arrange rows that process sees.
+
+    ``db.session`` is rebound for the block (the autouse ``db`` fixture binds it to the unit-test
+    transaction); factories then write rows the server sees. Thread-local, so each thread of a race
+    test gets its own session.
+    """
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from ihome import create_app
+    from ihome.extensions import db
+
+    application = create_app({"IHOME_ENV": "testing", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+                              "INSTANCE_PATH": str(instance)})
+    with application.app_context():
+        unit_session = db.session
+        db.session = scoped_session(sessionmaker(bind=db.engine))
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.session = unit_session
 
 
 def free_port() -> int:

@@ -5,29 +5,17 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
-from ihome import create_app
 from tests.conftest import redis_url
-
-NOW = "2026-01-01 00:00:00"
+from tests.support.migrations import app_at, run
 
 
 @pytest.fixture
 def old_app(new_database_url, redis_server, tmp_path):
-    application = create_app({"IHOME_ENV": "testing", "DATABASE_URL": new_database_url("mig8"),
-                              "REDIS_URL": redis_url(redis_server, 14), "INSTANCE_PATH": str(tmp_path)})
-    with application.app_context():
-        upgrade(revision="0007")
+    with app_at("0007", database_url=new_database_url("mig8"), redis_url=redis_url(redis_server, 14),
+                instance=tmp_path) as application:
         yield application
 
-
-def run(sql: str, **params):
-    from ihome.extensions import db
-
-    with db.engine.begin() as connection:
-        result = connection.execute(text(sql), {"now": NOW, **params})
-        return result.all() if result.returns_rows else None
 
 
 def test_existing_houses_are_found_after_the_upgrade_and_the_downgrade_cleans_up(old_app):

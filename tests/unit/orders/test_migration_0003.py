@@ -8,30 +8,17 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
 
-from ihome import create_app
 from tests.conftest import redis_url
-
-NOW = "2026-01-01 00:00:00"
+from tests.support.migrations import app_at, run
 
 
 @pytest.fixture
 def old_app(new_database_url, redis_server, tmp_path):
-    application = create_app({"IHOME_ENV": "testing", "DATABASE_URL": new_database_url("mig"),
-                              "REDIS_URL": redis_url(redis_server, 14), "INSTANCE_PATH": str(tmp_path)})
-    with application.app_context():
-        upgrade(revision="0002_search_indexes")
+    with app_at("0002_search_indexes", database_url=new_database_url("mig"), redis_url=redis_url(redis_server, 14),
+                instance=tmp_path) as application:
         yield application
 
-
-def run(sql: str, **params):
-    """Run one statement on the old app's own database (``db.session`` is the unit tests' transaction)."""
-    from ihome.extensions import db
-
-    with db.engine.begin() as connection:
-        result = connection.execute(text(sql), {"now": NOW, **params})
-        return result.all() if result.returns_rows else None
 
 
 def test_0003_migrates_old_rows(old_app):

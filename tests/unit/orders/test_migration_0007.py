@@ -5,17 +5,14 @@ from __future__ import annotations
 import pytest
 from flask_migrate import downgrade, upgrade
 
-from ihome import create_app
 from tests.conftest import redis_url
-from tests.unit.orders.test_migration_0003 import run
+from tests.support.migrations import app_at, run
 
 
 @pytest.fixture
 def app_at_0006(new_database_url, redis_server, tmp_path):
-    application = create_app({"IHOME_ENV": "testing", "DATABASE_URL": new_database_url("mig7"),
-                              "REDIS_URL": redis_url(redis_server, 14), "INSTANCE_PATH": str(tmp_path)})
-    with application.app_context():
-        upgrade(revision="0006")
+    with app_at("0006", database_url=new_database_url("mig7"), redis_url=redis_url(redis_server, 14),
+                instance=tmp_path) as application:
         yield application
 
 
