@@ -7,7 +7,7 @@ mark gone proves the page was fetched again, not shown from memory.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,17 +19,10 @@ from tests.factories.accounts import DEFAULT_PASSWORD, make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
 from tests.support.accounts_fixtures import live_sms_code
+from tests.support.browser import day_cell, log_in
 
 pytestmark = pytest.mark.e2e
 
-
-def log_in(page: Page, base: str, mobile: str) -> None:
-    """POST /api/v1.0/sessions in the page's own cookie jar (as the login page does)."""
-    page.request.get(base + "/healthz")
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrf_token")
-    response = page.request.post(base + "/api/v1.0/sessions", data={"mobile": mobile, "password": DEFAULT_PASSWORD},
-                                 headers={"X-CSRFToken": token})
-    assert response.ok, response.text()
 
 
 def mark_stale(page: Page) -> None:
@@ -40,14 +33,6 @@ def expect_fresh(page: Page) -> None:
     """The page on screen was loaded again (a page kept in memory would still carry the mark)."""
     expect(page.locator("body[data-stale]")).to_have_count(0)
 
-
-def day_cell(page: Page, day: date):
-    cell = page.locator(f'#picker-grid button.day[data-date="{day.isoformat()}"]')
-    for _ in range(3):
-        if cell.count():
-            break
-        page.click("#picker-next")
-    return cell
 
 
 def scroll_y(page: Page) -> int:

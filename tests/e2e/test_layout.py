@@ -22,9 +22,10 @@ from ihome.core import clock
 from ihome.core.i18n import LANG_COOKIE
 from ihome.extensions import db
 from ihome.orders.models import OrderStatus
-from tests.factories.accounts import DEFAULT_PASSWORD, make_user
+from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -105,14 +106,6 @@ def make_site(live) -> Site:
     admin = make_user(admin=True)
     return Site(guest_mobile=guest.mobile, admin_mobile=admin.mobile, house_id=house.id, area_id=area_id)
 
-
-def log_in(page: Page, base: str, mobile: str) -> None:
-    """POST /api/v1.0/sessions in the page's own cookie jar (as the login page does)."""
-    page.request.get(base + "/healthz")
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrf_token")
-    response = page.request.post(base + "/api/v1.0/sessions", data={"mobile": mobile, "password": DEFAULT_PASSWORD},
-                                 headers={"X-CSRFToken": token})
-    assert response.ok, response.text()
 
 
 def set_language(page: Page, base: str, language: str) -> None:

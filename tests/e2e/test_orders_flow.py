@@ -3,37 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from ihome.core import clock
 from ihome.orders.models import OrderStatus
-from tests.factories.accounts import DEFAULT_PASSWORD, make_user
+from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
+from tests.support.browser import day_cell, log_in
 
 pytestmark = pytest.mark.e2e
 
 
-def log_in(page: Page, base: str, mobile: str) -> None:
-    """POST /api/v1.0/sessions from the page's context (page.request shares its cookies)."""
-    page.request.get(base + "/healthz")  # sets the csrf_token cookie in the browser context
-    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrf_token")
-    response = page.request.post(base + "/api/v1.0/sessions", data={"mobile": mobile, "password": DEFAULT_PASSWORD},
-                                 headers={"X-CSRFToken": token})
-    assert response.ok, response.text()
-
-
-def day_cell(page: Page, day: date):
-    """The picker's cell of ``day``, paging forward through months until it shows."""
-    cell = page.locator(f'#picker-grid button.day[data-date="{day.isoformat()}"]')
-    for _ in range(3):
-        if cell.count():
-            break
-        page.click("#picker-next")
-    return cell
 
 
 def wait_for_text(page: Page, base: str, mobile: str, fragment: str) -> str:
