@@ -98,9 +98,9 @@ def make_site(live) -> Site:
     area_id = 13
     host = make_user(verified=True, name="王房东")
     house = make_house(owner=host, area_id=area_id, images=3, price=41600,
-                       title="朝阳公园旁 阳光两居 · Sunny two-bedroom flat by Chaoyang Park, quiet and bright")
+                       title="朝阳公园旁 阳光两居 · Sunny two-bedroom flat by Chaoyang Park, quiet")  # a long title
     add_photos(live.instance, house)
-    guest = make_user(verified=True, name="A guest with a rather long English name")
+    guest = make_user(verified=True, name="A guest with a rather long name")  # 31 of the 32 a name takes
     add_photos(live.instance, make_house(owner=guest, area_id=area_id, images=1, title="The guest's own studio"))
     make_order(house=house, guest=guest, status=OrderStatus.WAIT_PAYMENT, start=clock.today() + timedelta(days=9))
     admin = make_user(admin=True)
