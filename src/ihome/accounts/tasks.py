@@ -13,7 +13,6 @@ one twice: at least once, never zero times.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import redis
@@ -26,8 +25,6 @@ from ihome.integrations.sms import SmsError, get_sms_backend, mask_mobile
 log = logging.getLogger(__name__)
 MAX_RETRIES = 5
 SENT_PREFIX = "ihome:sms:sent:"
-CLAIM_PREFIX = "ihome:sms:sending:"
-CLAIM_SECONDS = 30  # longer than a provider call may take (Ronglian's timeout is 10 s)
 SENT_TTL = 2 * 24 * 3600  # longer than any redelivery or retry of the same message
 
 
@@ -38,7 +35,7 @@ SEND_SMS = "ihome.accounts.send_sms_message"
 def send_sms_message(self, mobile: str, body: str, params: list[str] | None = None) -> None:
     """Send one text message through the configured backend (``params`` fill a provider template)."""
     message_id = str(self.request.id)
-    sent_key, claim_key = SENT_PREFIX + message_id, CLAIM_PREFIX + message_id
+    sent_key = SENT_PREFIX + message_id
     attempt = self.request.retries + 1
     try:
         if get_redis().exists(sent_key):
@@ -46,15 +43,10 @@ def send_sms_message(self, mobile: str, body: str, params: list[str] | None = No
                      mask_mobile(mobile), message_id)
             text_ledger.cross_out(message_id)
             return
-        if not get_redis().set(claim_key, 1, nx=True, ex=CLAIM_SECONDS):
-            log.info("SMS message %s is being sent by another worker", message_id)  # the ledger keeps it
-            return
         get_sms_backend().send(mobile, body, params=params, sent_mark=(sent_key, SENT_TTL))
         get_redis().set(sent_key, 1, ex=SENT_TTL)  # for providers that cannot record it with the delivery
         text_ledger.cross_out(message_id)
-        get_redis().delete(claim_key)
     except (SmsError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
-        _release(claim_key)
         retryable = getattr(exc, "retryable", True)
         if retryable and self.request.retries < self.max_retries:
             delay = 2 ** self.request.retries  # 1, 2, 4, 8, 16 s
@@ -64,11 +56,6 @@ def send_sms_message(self, mobile: str, body: str, params: list[str] | None = No
         log.error("SMS to %s failed for good after %s attempt(s): %s", mask_mobile(mobile), attempt, exc)
         _forget(message_id)
         raise
-
-
-def _release(claim_key: str) -> None:
-    with contextlib.suppress(redis.exceptions.RedisError):  # else the claim expires by itself
-        get_redis().delete(claim_key)
 
 
 def _forget(message_id: str) -> None:

@@ -4,8 +4,7 @@ Celery's Redis transport moves a message from the queue to its "unacknowledged" 
 worker killed between them loses it (seen: 1 text of 8 under a SIGKILL). So every text is written down
 when it is published (its task id and arguments) and crossed out once it is sent or given up; a beat job
 republishes, under the same id, each text still written down ``GRACE_SECONDS`` after it was due. The
-sent mark and a short claim on the id (``accounts.tasks``) make a copy of a text that was in fact still
-queued or running harmless: a person still gets each text once.
+sent mark (``accounts.tasks``) makes a copy of a text that was in fact sent meanwhile send nothing.
 """
 
 from __future__ import annotations

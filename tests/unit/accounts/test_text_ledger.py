@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ihome.accounts import text_ledger
-from ihome.accounts.tasks import CLAIM_PREFIX, SENT_PREFIX, resend_lost_texts, send_sms_message
+from ihome.accounts.tasks import SENT_PREFIX, resend_lost_texts, send_sms_message
 from ihome.integrations.sms import outbox
 
 
@@ -25,7 +25,6 @@ def test_a_published_text_is_written_down_and_crossed_out_once_sent(app, app_ctx
     task(app, send_sms_message.name).apply(args=("13800138000", "hello", None), task_id="m-1")
     assert not redis.hexists(text_ledger.LEDGER, "m-1") and redis.zscore(text_ledger.DUE, "m-1") is None
     assert [m["body"] for m in outbox()].count("hello") == 1
-    assert not redis.exists(CLAIM_PREFIX + "m-1")
 
 
 def test_a_lost_text_is_published_again_under_its_own_id_and_sent_once(app, app_ctx, redis):
@@ -47,14 +46,6 @@ def test_a_copy_of_a_text_that_was_sent_after_all_sends_nothing(app, app_ctx, re
     task(app, send_sms_message.name).apply(args=("13800138000", "sent late", None), task_id="m-3")
     assert [m["body"] for m in outbox()].count("sent late") == 1
     assert not redis.hexists(text_ledger.LEDGER, "m-3")
-
-
-def test_a_text_another_worker_is_sending_is_not_sent_again_and_stays_written_down(app, app_ctx, redis):
-    published(app_ctx, "m-4", ["13800138000", "in flight", None])
-    redis.set(CLAIM_PREFIX + "m-4", 1, ex=30)  # another worker holds it
-    task(app, send_sms_message.name).apply(args=("13800138000", "in flight", None), task_id="m-4")
-    assert [m["body"] for m in outbox()].count("in flight") == 0
-    assert redis.hexists(text_ledger.LEDGER, "m-4")  # if that worker dies, the sweeper publishes it again
 
 
 def test_a_text_that_never_gets_sent_is_given_up_after_many_copies(app, app_ctx, redis, caplog):
