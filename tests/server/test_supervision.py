@@ -21,9 +21,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from celery import Celery
 
-from ihome.core.redis_client import celery_url, make_client
+from ihome.core.redis_client import make_client
 from ihome.integrations.sms import OUTBOX_KEY
 from ihome.orders.models import OrderStatus
 from ihome.payments.service import NOTIFY_PATH, RETURN_PATH
@@ -59,6 +58,15 @@ def main_redis(served):
     client = make_client(f"unix://{served.instance / 'redis' / 'redis.sock'}?db=0")
     yield client
     client.close()
+
+
+@pytest.fixture
+def served_app(served, db):
+    """An app on the served database and Redis, to arrange rows the server sees (see ``live_app``)."""
+    with app_on(database_url=served.env["IHOME_DATABASE_URL"],
+                redis_url=f"unix://{served.instance / 'redis' / 'redis.sock'}?db=0",
+                instance=served.instance) as application:
+        yield application
 
 
 def children(server: LiveServer) -> dict[str, int]:
@@ -98,16 +106,14 @@ def all_back(server: LiveServer) -> bool:
     return all(name in pids and alive(pids[name]) for name in CHILDREN) and status(server.url + "/readyz") == 200
 
 
-def queue_texts(server: LiveServer, count: int) -> dict[str, str]:
-    """Queue ``count`` texts on the server's broker, as the app does after a commit: {message id: body}."""
-    broker = celery_url(f"unix://{server.instance / 'redis' / 'redis.sock'}?db=0")
-    probe = Celery("probe", broker=broker, set_as_current=False)
+def queue_texts(application, count: int) -> dict[str, str]:
+    """Queue ``count`` texts on the server's broker through the app, as it does after a commit (so each is
+    also written down in the text ledger, the safety net for a text lost between queue and worker)."""
+    task = application.extensions["celery"].tasks[SEND_SMS]
     texts = {}
-    with probe.connection_for_write() as connection:
-        for i in range(count):
-            body = f"text {uuid.uuid4().hex[:8]}"
-            result = probe.send_task(SEND_SMS, args=[f"1390000{i:04d}", body], connection=connection)
-            texts[result.id] = body
+    for i in range(count):
+        body = f"text {uuid.uuid4().hex[:8]}"
+        texts[task.apply_async(args=[f"1390000{i:04d}", body]).id] = body
     return texts
 
 
@@ -172,25 +178,25 @@ def test_a_killed_child_is_restarted_and_the_site_keeps_answering(served, name):
     print(f"{name} killed: longest time /healthz did not answer: {outages.longest:.2f} s")  # noqa: T201 - a figure
 
 
-def test_texts_queued_when_the_worker_is_killed_are_each_delivered_once(served, main_redis):
+def test_texts_queued_when_the_worker_is_killed_are_each_delivered_once(served, served_app, main_redis):
     wait_for(lambda: all_back(served), served, "whole before the kill")
     worker = children(served)["celery worker"]
-    warm_up = queue_texts(served, 1)
+    warm_up = queue_texts(served_app, 1)
     wait_for(lambda: delivered(main_redis, warm_up), served, "the worker consuming", timeout=WORKER_BOOT)
-    texts = queue_texts(served, 8)
+    texts = queue_texts(served_app, 8)
     os.kill(worker, signal.SIGKILL)  # some texts taken (unacknowledged), some still waiting
     wait_for(lambda: children(served)["celery worker"] != worker, served, "worker started again")
     wait_for(lambda: all_delivered(main_redis, texts), served, "all 8 texts delivered", timeout=WORKER_BOOT)
     assert delivered(main_redis, texts) == Counter({body: 1 for body in texts.values()})
 
 
-def test_queued_texts_survive_a_redis_kill(served, main_redis):
+def test_queued_texts_survive_a_redis_kill(served, served_app, main_redis):
     """The worker is paused, so the texts wait in Redis when it dies; its append-only file keeps them."""
     wait_for(lambda: all_back(served), served, "whole before the kill")
     pids = children(served)
     os.kill(pids["celery worker"], signal.SIGSTOP)
     try:
-        texts = queue_texts(served, 5)
+        texts = queue_texts(served_app, 5)
         # the paused worker's pending blocking pop may already hold one: the rest wait in Redis
         assert main_redis.llen("celery") >= 4
         os.kill(pids["redis"], signal.SIGKILL)
@@ -201,15 +207,6 @@ def test_queued_texts_survive_a_redis_kill(served, main_redis):
              timeout=WORKER_BOOT)
     assert delivered(main_redis, texts) == Counter({body: 1 for body in texts.values()})
     wait_for(lambda: all_back(served), served, "ready again")
-
-
-@pytest.fixture
-def served_app(served, db):
-    """An app on the served database and Redis, to arrange rows the server sees (see ``live_app``)."""
-    with app_on(database_url=served.env["IHOME_DATABASE_URL"],
-                redis_url=f"unix://{served.instance / 'redis' / 'redis.sock'}?db=0",
-                instance=served.instance) as application:
-        yield application
 
 
 def test_sessions_and_counters_survive_a_redis_kill(served, served_app, main_redis):
