@@ -44,6 +44,7 @@ class House(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_nonnegative"),
         CheckConstraint("deposit >= 0", name="deposit_nonnegative"),
+        CheckConstraint("weekend_price >= 0", name="weekend_price_nonnegative").ddl_if(dialect="postgresql"),
         CheckConstraint("min_days >= 1", name="min_days_positive"),
         CheckConstraint("max_days = 0 OR max_days >= min_days", name="max_days_range"),
         CheckConstraint("cancellation_policy IN ('flexible', 'moderate', 'strict')", name="cancellation_policy_known"
@@ -55,6 +56,7 @@ class House(TimestampMixin, Base):
         Index("ix_house_created", "create_time"),
         Index("ix_house_orders", "order_count", "id"),
         Index("ix_house_price", "price"),
+        Index("ix_house_ical_token", "ical_token", unique=True),  # the export URL's secret finds its house (0009)
         # search's count: district and stay length answered from the index alone (0002)
         Index("ix_house_area_stay", "area_id", "min_days", "max_days", "id"),
         # search keyword (0008): trigram GIN indexes on PostgreSQL; SQLite has the FTS5 table ih_house_fts
@@ -89,6 +91,10 @@ class House(TimestampMixin, Base):
     # the administrator's flag: an unlisted house is hidden from everyone but its owner and admins (0005)
     listed: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     unlisted_reason: Mapped[str | None] = mapped_column(String(500))
+    # the price of Friday and Saturday nights (fen), None: the base price (0009)
+    weekend_price: Mapped[int | None] = mapped_column(BigInteger)
+    # the secret of the house's calendar.ics export URL; None until the owner first asks for it (0009)
+    ical_token: Mapped[str | None] = mapped_column(String(64))
 
     owner = relationship("User", lazy="joined")
     area = relationship(Area, lazy="joined")
