@@ -1,4 +1,4 @@
-"""Key pairs for the simulator backend: the app's and the simulator's, generated on first start.
+"""Key pairs for the payment simulator backend: the app's and the simulator's, generated on first start.
 
 Both live under ``<instance>/alipay/`` as PEM files readable by the owner only. Several gunicorn
 workers may start at once, so generation happens under a file lock and each file is written
