@@ -11,7 +11,7 @@ from flask import Response, request
 from ihome.core.responses import ok
 from ihome.core.security import csrf_exempt, login_required, require_user_id
 from ihome.extensions import db
-from ihome.payments import service
+from ihome.payments import service, subscribers
 from ihome.payments.schemas import PaymentStateOut, PayUrlOut, ReturnParamsIn
 
 bp = APIBlueprint("payments_api", __name__, url_prefix="/api/v1.0", tag="Payments")
@@ -72,3 +72,4 @@ def alipay_notify():
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    subscribers.subscribe()

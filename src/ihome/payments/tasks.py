@@ -12,7 +12,7 @@ from ihome.extensions import db
 from ihome.payments import service
 
 
-@shared_task(name="ihome.payments.refund_payment")
+@shared_task(name=service.REFUND_TASK)
 def refund_payment(refund_id: int) -> str:
     """Send one refund to Alipay (queued after the refund row commits)."""
     status = service.process_refund(refund_id=refund_id)
