@@ -38,3 +38,12 @@ refund_succeeded = _events.signal("refund-succeeded")
 #: an order's detail is being put together (kwargs: ``order_id``, ``guest_id``, ``house_id``): each
 #: receiver returns a dict of the fields its domain adds (the refund, the conversation)
 order_detail_requested = _events.signal("order-detail-requested")
+
+#: a house's detail is being put together (kwargs: ``house_id``): each receiver returns a dict of the
+#: fields its domain adds (the orders domain: the guests' ``comments``)
+house_detail_requested = _events.signal("house-detail-requested")
+
+#: a search is being written (kwargs: ``house_id``, the houses' id column, ``start`` and ``end``, a stay
+#: [start, end)): each receiver returns a SQL condition true when its domain holds a house's night in
+#: that stay (the orders domain: an active booking overlaps it), so search excludes those houses
+house_taken_requested = _events.signal("house-taken-requested")
