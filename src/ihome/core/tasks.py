@@ -35,6 +35,7 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.orders.finish_stays": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.query_unconfirmed": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.payments.create_payouts": 3600,
     "ihome.admin.roll_up_stats": 3600,
 }
 
