@@ -64,9 +64,7 @@ def _policy_name(policy: str) -> str:
 
 def notify_guest(*, order: Order, body: str) -> None:
     """Text the order's guest after the transaction commits."""
-    guest = db.session.get(User, order.user_id)
-    if guest is not None:
-        send_after_commit(db.session, send_sms_message, guest.mobile, body)
+    text_user(order.user_id, body)
 
 
 def notify_host(*, order: Order, body: str) -> None:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ihome.core import clock
@@ -58,6 +58,15 @@ def create_payout(*, order_id: int) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def drop_pending(*, order_id: int) -> int:
+    """A stay cancelled after its payout was made (an administrator's cancel, refunded in full) earns nothing:
+    its pending payout goes; a paid one stays (the money has left: an operator settles it)."""
+    return int(db.session.execute(
+        delete(Payout).where(Payout.order_id == order_id, Payout.status == PayoutStatus.PENDING.value)
+        .execution_options(synchronize_session=False)
+    ).rowcount)  # type: ignore[attr-defined]
 
 
 # ---- the host's earnings -----------------------------------------------------------------------------------

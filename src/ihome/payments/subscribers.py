@@ -1,7 +1,8 @@
 """What the payments domain does when the orders domain tells it something (domain events).
 
 A cancel that gives money back (``order_changed`` with a ``refund``) becomes a refund of the order's
-payments; an order's detail gets its refund from here. The orders domain never imports payments.
+payments, and a cancelled stay's pending payout goes; an order's detail gets its refund from here.
+The orders domain never imports payments.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from sqlalchemy import select
 
 from ihome.core.events import order_changed, order_detail_requested
 from ihome.extensions import db
-from ihome.orders.models import Order
-from ihome.payments import service
+from ihome.orders.models import Order, OrderStatus
+from ihome.payments import payouts, service
 from ihome.payments.models import Payment, Refund, RefundStatus
 
 FULL_REFUNDS = frozenset({"host_cancel", "admin_cancel"})
 
 
-def on_order_changed(_sender: Any, *, order_id: int, action: str, note: str | None = None,
-                     refund: int | None = None, **_kwargs: Any) -> None:
+def on_order_changed(_sender: Any, *, order_id: int, action: str, to_status: str | None = None,
+                     note: str | None = None, refund: int | None = None, **_kwargs: Any) -> None:
     """Receiver of ``order_changed``: refund what the cancel gives back (once per payment).
 
     A host's or an administrator's cancel gives back everything: all the order's payments are refunded.
     """
+    if to_status == OrderStatus.CANCELED:
+        payouts.drop_pending(order_id=order_id)
     if not refund or refund <= 0:
         return
     if action in FULL_REFUNDS:

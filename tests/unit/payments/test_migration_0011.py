@@ -11,8 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from tests.conftest import redis_url
 from tests.support.migrations import app_at
 from tests.support.migrations import run as run_sql
-from tests.unit.houses.test_migration_0009 import HOUSE
 
+HOUSE = ("INSERT INTO ih_house (id, user_id, area_id, title, price, address, room_count, acreage, unit, capacity, "
+         "beds, deposit, min_days, max_days, order_count, rating_sum, rating_count, booking_version, listed, "
+         "create_time, update_time) VALUES (:id, 1, 1, '胡同里的四合院', 33333, '东城区南锣鼓巷', 1, 40, '', 2, '', 0, "
+         "1, 0, 0, 0, 0, 0, true, :now, :now)")
 ORDER = ("INSERT INTO ih_order (id, user_id, house_id, start_date, end_date, days, guests, house_price, subtotal, "
          "service_fee, commission, host_payout, amount, cancellation_policy, status, review_hidden, create_time, "
          "update_time) VALUES (1, 1, 1, '2030-03-10', '2030-03-13', 3, 1, 33333, 99999, 5000, 3000, 96999, 104999, "

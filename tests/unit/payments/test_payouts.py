@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ihome.core import clock
 from ihome.orders.models import OrderStatus
@@ -86,3 +86,17 @@ def test_a_cancel_before_the_day_leaves_no_payout(app, db, paid_stay):
         db.session.commit()
     assert run_job(app, at_shanghai(CHECK_IN + timedelta(days=1), 9)) == 0
     assert payouts(db) == []
+
+
+def test_an_administrators_late_cancel_takes_the_pending_payout_away_not_a_paid_one(app, db, paid_stay):
+    from ihome.orders.transitions import apply_transition
+
+    other = make_order(house=paid_stay.house, status=S.PAID, start=CHECK_IN + timedelta(days=5), nights=1)
+    run_job(app, at_shanghai(CHECK_IN + timedelta(days=7)))
+    assert len(payouts(db)) == 2
+    db.session.execute(update(Payout).where(Payout.order_id == other.id).values(status="paid"))
+    for order in (paid_stay, other):  # cancelled mid-stay by an administrator, refunded in full
+        assert apply_transition(order_id=order.id, action="admin_cancel", actor="admin:1") == S.PAID
+    db.session.commit()
+    assert [(p[0], p[3]) for p in payouts(db)] == [(other.id, "paid")]
+    assert run_job(app, at_shanghai(CHECK_IN + timedelta(days=8))) == 0  # cancelled: never made again
