@@ -10,13 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ihome.admin import audit
-from ihome.admin.texts import booking_cancelled_text, text_user
+from ihome.admin.texts import text_user
 from ihome.core.errors import Conflict
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.service import get_order
+from ihome.orders.texts import cancelled_by_admin_text
 from ihome.orders.transitions import TRANSITIONS, apply_transition
 
 S = OrderStatus
@@ -39,8 +40,7 @@ def cancel_as_admin(*, admin_id: int, order: Order, reason: str) -> bool:
         return False
     house_changed(db.session, order.house_id)
     house = db.session.get(House, order.house_id)
-    body = booking_cancelled_text(title=house.title if house else "", start=order.start_date.isoformat(),
-                                  end=order.end_date.isoformat(), reason=reason, refunded=paid)
+    body = cancelled_by_admin_text(order, reason=reason, refunded=paid)
     text_user(order.user_id, body)
     if paid and house is not None:
         text_user(house.user_id, body)

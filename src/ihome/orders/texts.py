@@ -56,6 +56,16 @@ def notify_paid_cancel(order: Order, refund: int) -> None:
     notify_host(order=order, body=host_body)
 
 
+def cancelled_by_admin_text(order: Order, *, reason: str, refunded: bool) -> str:
+    """What guest and host read when an administrator cancels a booking (the back office sends it)."""
+    with force_locale("zh_Hans_CN"):
+        if refunded:
+            return _("iHome: the booking of %(title)s (%(start)s to %(end)s) was cancelled by iHome: %(reason)s. "
+                     "The full amount will be refunded.", reason=reason, **_stay(order))
+        return _("iHome: the booking of %(title)s (%(start)s to %(end)s) was cancelled by iHome: %(reason)s",
+                 reason=reason, **_stay(order))
+
+
 def _policy_name(policy: str) -> str:
     """The policy's name in the current language (the same words as templates/orders/_policy.html)."""
     names = {"flexible": _("Flexible"), "moderate": _("Moderate"), "strict": _("Strict")}
