@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from tests.api.test_orders import client_of
 from tests.api.test_payouts import host_payouts  # noqa: F401 - the fixture
+from tests.factories.accounts import make_user
 
 
 def page(api, path: str) -> tuple[int, str]:
@@ -22,7 +25,14 @@ def test_the_host_reads_earnings_by_month(app, host_payouts):  # noqa: F811
     assert status == 200 and html.count('class="payout"') == 1
     status, html = page(api, "/my/earnings?month=nonsense")  # a hand-edited address: every month
     assert status == 200 and html.count('class="payout"') == 3
-    assert 'href="/my/earnings"' in page(api, "/my")[1]
+    assert 'href="/my/earnings"' in page(api, "/my")[1]  # a host: the /my page links it
+
+
+def test_a_guest_who_hosts_nothing_has_no_earnings_link(app):
+    with app.app_context():
+        guest = SimpleNamespace(id=make_user().id)
+    status, html = page(client_of(app, guest), "/my")
+    assert status == 200 and 'href="/my/earnings"' not in html
 
 
 def test_earnings_page_asks_for_a_login(client):
