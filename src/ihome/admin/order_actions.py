@@ -10,15 +10,15 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 
 from ihome.admin import audit
-from ihome.admin.texts import booking_cancelled_text, text_user
+from ihome.admin.texts import text_user
 from ihome.core.errors import Conflict
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.service import get_order
+from ihome.orders.texts import cancelled_by_admin_text
 from ihome.orders.transitions import TRANSITIONS, apply_transition
-from ihome.payments import service as payments
 
 S = OrderStatus
 CANCELLABLE = TRANSITIONS["admin_cancel"].sources
@@ -28,22 +28,19 @@ def cancel_as_admin(*, admin_id: int, order: Order, reason: str) -> bool:
     """Cancel ``order`` for an administrator (no audit entry: the caller records its own action).
 
     Returns False when the order is not in a cancellable state (or changed meanwhile). A paid order
-    is refunded in full through the payments domain; guest and host are texted after commit.
+    is refunded in full (the payments domain answers the order's event); guest and host are texted after commit.
     """
     seen = S(order.status)
     if seen not in CANCELLABLE:
         return False
+    paid = seen is S.PAID  # a paid order is refunded in full by the payments domain, on the order_changed event
     applied = apply_transition(order_id=order.id, action="admin_cancel", actor=f"admin:{admin_id}", note=reason,
-                               extra_where=Order.status == seen.value)
+                               extra_where=Order.status == seen.value, refund=order.amount if paid else None)
     if applied is None:
         return False
-    paid = seen is S.PAID
-    if paid:
-        payments.refund_cancelled_order(order_id=order.id, reason=f"cancelled by iHome: {reason}"[:255])
     house_changed(db.session, order.house_id)
     house = db.session.get(House, order.house_id)
-    body = booking_cancelled_text(title=house.title if house else "", start=order.start_date.isoformat(),
-                                  end=order.end_date.isoformat(), reason=reason, refunded=paid)
+    body = cancelled_by_admin_text(order, reason=reason, refunded=paid)
     text_user(order.user_id, body)
     if paid and house is not None:
         text_user(house.user_id, body)

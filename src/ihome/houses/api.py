@@ -9,7 +9,7 @@ from ihome.core.events import house_viewed, search_performed
 from ihome.core.responses import ok
 from ihome.core.security import current_user_id, require_user_id
 from ihome.extensions import db
-from ihome.houses import reference, service
+from ihome.houses import cache, reference, service
 from ihome.houses.schemas import (
     AreaOut,
     FacilityOut,
@@ -130,3 +130,4 @@ def search(query_data: SearchQuery):
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    cache.subscribe()

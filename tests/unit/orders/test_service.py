@@ -13,6 +13,7 @@ from ihome.houses.models import House
 from ihome.orders import service
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.orders.transitions import apply_transition
+from ihome.payments import service as payments
 from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
@@ -75,7 +76,7 @@ def test_guest_cancels_an_unpaid_booking(parties, texts, db, status):
 def test_guest_cancels_a_paid_stay_before_check_in_with_a_refund(parties, texts, db, monkeypatch):
     host, guest, house = parties
     refunded = []
-    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
     order = make_order(house=house, guest=guest, status=S.PAID, start=clock.today() + timedelta(days=1))
     assert service.change_status(user_id=guest.id, order_id=order.id, action="cancel").status == S.CANCELED
     db.session.commit()
@@ -86,7 +87,7 @@ def test_guest_cancels_a_paid_stay_before_check_in_with_a_refund(parties, texts,
 @pytest.mark.parametrize("start_in", [0, -1])
 def test_paid_stay_cannot_be_cancelled_on_or_after_check_in(parties, texts, db, monkeypatch, start_in):
     host, guest, house = parties
-    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda **_: pytest.fail("no refund"))
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda **_: pytest.fail("no refund"))
     order = make_order(house=house, guest=guest, status=S.PAID, start=clock.today() + timedelta(days=start_in))
     with pytest.raises(Conflict):
         service.change_status(user_id=guest.id, order_id=order.id, action="cancel")

@@ -1,5 +1,6 @@
 """``ihome demo``: fill an empty instance with a living marketplace.
 
+It spans every domain (users, houses, orders), so it lives beside the CLI, outside any domain.
 Hosts with avatars and real-name info, guests, houses across the districts with photos drawn by
 Pillow, facilities, past stays with reviews and a few pending bookings. Users, houses and photos go
 through the same services as the API (validation, the image pipeline, storage, cache generations);

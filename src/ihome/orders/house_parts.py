@@ -1,0 +1,57 @@
+"""What the orders domain adds to the houses domain's pages and searches (receivers of its events).
+
+Search asks which houses are held for a stay (``house_taken_requested``): an active order overlapping
+it. A house's detail asks for its guests' comments (``house_detail_requested``). Houses never imports
+orders; orders imports houses.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, select, text
+
+from ihome.extensions import db
+from ihome.houses.presenters import iso_utc
+from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
+
+COMMENTS_SHOWN = 30
+
+
+def on_house_taken(_sender: Any, *, house_id: Any, start: date, end: date, **_kwargs: Any) -> ColumnElement[bool]:
+    """Receiver of ``house_taken_requested``: an active order of the house overlaps [start, end)."""
+    return exists().where(Order.house_id == house_id, *active_overlap(start, end))
+
+
+def active_overlap(sd: date, ed: date) -> list[ColumnElement[bool]]:
+    """Active orders overlapping [sd, ed), in the form each database's index answers."""
+    # literal statuses: PostgreSQL only uses a partial index when it can see the values
+    active = Order.status.in_(bindparam("active_statuses", [s.value for s in ACTIVE_STATUSES],
+                                        expanding=True, literal_execute=True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # the same expression as ix_order_active_stay; '[)' is a literal so the index matches it
+        stay = func.daterange(Order.start_date, Order.end_date, text("'[)'"))
+        return [active, stay.op("&&")(func.daterange(sd, ed, text("'[)'")))]
+    return [active, and_(Order.start_date < ed, Order.end_date > sd)]
+
+
+def on_house_detail(_sender: Any, *, house_id: int, **_kwargs: Any) -> dict[str, Any]:
+    """Receiver of ``house_detail_requested``: the house's ``comments``."""
+    return {"comments": house_comments(house_id)}
+
+
+def house_comments(house_id: int) -> list[dict]:
+    """The newest comments of completed stays in this house."""
+    rows = db.session.scalars(
+        select(Order)
+        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None),
+               Order.review_hidden == false())
+        .order_by(Order.update_time.desc(), Order.id.desc())
+        .limit(COMMENTS_SHOWN)
+    )
+    return [
+        {"user_name": order.guest.name, "comment": order.comment, "rating": order.rating,
+         "ctime": iso_utc(order.update_time)}
+        for order in rows
+    ]
