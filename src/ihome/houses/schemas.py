@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
 from ihome.core.schema_types import at_most_items
 from ihome.houses.presenters import money, star_count
+from ihome.reviews.schemas import HostOut
 
 MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
 
@@ -106,6 +107,7 @@ class CommentOut(BaseModel):
     comment: str
     rating: int | None
     ctime: str = Field(description="when the guest commented, ISO 8601, UTC")
+    reply: str | None = Field(default=None, description="the host's answer to this review, or null")
 
 
 class HouseDetailOut(HouseSummaryOut):
@@ -123,7 +125,8 @@ class HouseDetailOut(HouseSummaryOut):
     img_urls: list[str] = Field(description="detail-size photos, in gallery order")
     thumb_urls: list[str] = Field(description="the same photos as list thumbnails")
     facilities: list[int] = Field(description="facility ids")
-    comments: list[CommentOut] = Field(description="the newest 30 comments")
+    host: HostOut = Field(description="the host's public card; response_rate as of the cached detail")
+    comments: list[CommentOut] = Field(description="the newest 30 public comments (reviews are double-blind)")
 
 
 class HouseDetailPageOut(BaseModel):

@@ -26,6 +26,8 @@ from ihome.houses.presenters import house_detail, house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.search import search_houses
 from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
+from ihome.reviews.people import host_card
+from ihome.reviews.queries import house_reviews
 
 __all__ = [
     "add_house_image", "create_house", "get_house_detail", "house_detail", "house_summary",
@@ -93,7 +95,9 @@ def _load_detail(house_id: int) -> dict:
     house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
     if house is None:
         raise NotFound(_("No such house"))
-    return {"visible": is_publicly_visible(house), "detail": house_detail(house)}
+    # the host card (with its response rate) and the public, double-blind-respecting comments: ihome.reviews
+    detail = {**house_detail(house), "host": host_card(house.owner), "comments": house_reviews(house.id)}
+    return {"visible": is_publicly_visible(house), "detail": detail}
 
 
 def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
@@ -102,7 +106,7 @@ def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
     A house hidden from the public (unlisted, or its host suspended) is a 404 for everyone but its
     owner and administrators; whether it is hidden is cached with the detail (same generation).
     """
-    entry = cached(f"houses:detail:v2:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+    entry = cached(f"houses:detail:v3:{house_id}:{current_language()}", lambda: _load_detail(house_id),
                    generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
     detail = entry["detail"]
     if not entry["visible"] and not may_see_hidden(viewer_id=viewer_id, owner_id=detail["user_id"]):

@@ -1,4 +1,4 @@
-"""What hosts and guests do to an order: accept, reject, cancel (guest or host), review; the lists of orders.
+"""What hosts and guests do to an order: accept, reject, cancel (guest or host); the lists of orders.
 
 Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
 A user's action is guarded by the state that user's request saw, so when a host's accept and a
@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ihome.accounts.models import User
 from ihome.accounts.tasks import send_sms_message
@@ -29,6 +29,8 @@ from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import days_before_check_in, policy_refund
 from ihome.orders.transitions import TRANSITIONS, apply_transition
 from ihome.payments import service as payments
+from ihome.reviews.queries import guest_review_summaries
+from ihome.reviews.visibility import review_fields
 
 S = OrderStatus
 REASON_MAX = 500
@@ -87,28 +89,6 @@ def guest_cancel_refund(order: Order) -> int:
                          days_before=days_before_check_in(start_date=order.start_date, cancel_date=clock.today()))
 
 
-def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
-    """The guest's review of a finished stay: COMPLETE, and the house's counters move in the same transaction."""
-    order = get_order(order_id=order_id)
-    _require_guest(order, user_id)
-    comment = comment.strip()
-    if not comment:
-        raise Invalid(_("Please write a comment"), fields={"comment": [_("Please write a comment")]})
-    applied = apply_transition(order_id=order.id, action="comment", actor=f"user:{user_id}",
-                               values={"comment": comment, "rating": rating})
-    if applied is None:
-        raise Conflict(_("Only a finished stay can be reviewed"))
-    # increments in SQL, never read-modify-write: two reviews of one house at once both count
-    db.session.execute(
-        update(House).where(House.id == order.house_id)
-        .values(order_count=House.order_count + 1, rating_sum=House.rating_sum + rating,
-                rating_count=House.rating_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    house_changed(db.session, order.house_id)
-    return get_order(order_id=order_id)
-
-
 def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     """My bookings (``custom``) or the bookings of my houses (``landlord``), newest first."""
     query = select(Order).join(House, House.id == Order.house_id)
@@ -119,11 +99,17 @@ def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     else:
         raise Invalid(_("Unknown role"), fields={"role": [_("Must be custom or landlord")]})
     orders = db.session.scalars(query.order_by(Order.create_time.desc(), Order.id.desc())).unique().all()
-    return [order_summary(order) for order in orders]
+    viewer = "host" if role == "landlord" else "guest"
+    items = [order_summary(order, viewer=viewer) for order in orders]
+    if role == "landlord":  # what other hosts wrote of each guest (ihome.reviews), one query for the page
+        summaries = guest_review_summaries({order.user_id for order in orders})
+        for item, order in zip(items, orders, strict=True):
+            item["guest_reviews"] = summaries[order.user_id]
+    return items
 
 
-def order_summary(order: Order) -> dict[str, Any]:
-    """An order as the list endpoint and the pages show it."""
+def order_summary(order: Order, *, viewer: str = "guest") -> dict[str, Any]:
+    """An order as the list endpoint and the pages show it to its ``guest``, ``host`` or an ``admin``."""
     return {
         "order_id": order.id, "house_id": order.house_id, "title": order.house.title,
         "img_url": media_url(order.house.index_image_key),
@@ -131,6 +117,7 @@ def order_summary(order: Order) -> dict[str, Any]:
         "ctime": order.create_time.isoformat(), "days": order.days, "amount": order.amount,
         "status": order.status, "comment": order.comment, "rating": order.rating,
         "reject_reason": order.reject_reason,
+        **review_fields(order, viewer=viewer, today=clock.today()),  # double-blind: ihome.reviews.visibility
     }
 
 

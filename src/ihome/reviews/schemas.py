@@ -1,0 +1,74 @@
+"""Request and response models of the reviews API, the review fields of the orders list, the host card.
+
+Imports no other domain's schemas: houses and orders import these (the profile's model, which holds
+house summaries, is in ``profile_schemas``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field, RootModel
+
+from ihome.core.schema_types import Text
+
+
+class CommentIn(BaseModel):
+    comment: Text = Field(min_length=1, max_length=500, description="the guest's review, 1–500 characters")
+    rating: int = Field(ge=1, le=5, description="1 to 5 stars")
+
+
+class GuestReviewIn(BaseModel):
+    rating: int = Field(ge=1, le=5, description="1 to 5 stars for the guest")
+    comment: Text = Field(min_length=1, max_length=500, description="the host's review of the guest, 1–500 characters")
+
+
+class ReplyIn(BaseModel):
+    reply: Text = Field(min_length=1, max_length=500, description="the host's answer to the guest's review, 1–500 "
+                                                                  "characters")
+
+
+class NullOut(RootModel[None]):
+    """``data`` is null."""
+
+
+class ReviewOut(BaseModel):
+    rating: int = Field(description="1–5")
+    comment: str
+    ctime: str = Field(description="when it was written, ISO 8601, UTC")
+
+
+class GuestReviewSummaryOut(BaseModel):
+    user_id: int = Field(description="the guest; their profile is /users/{user_id}")
+    count: int = Field(description="public reviews hosts wrote of this guest")
+    avg_rating: float | None = Field(description="their average stars (1 decimal), null when count is 0")
+
+
+class OrderReviewFields(BaseModel):
+    """The review fields of an order in GET /user/orders and GET /orders/{id}."""
+
+    host_review: ReviewOut | None = Field(description="the host's review of the guest: always for the host and "
+                                                      "administrators, for the guest once the reviews are public")
+    reply: str | None = Field(description="the host's public answer to the guest's review, or null")
+    reviews_public: bool = Field(description="the stay's reviews are public (both written, or the window closed)")
+    review_window_ends: date = Field(description="the last day the host may review the guest (check-out + "
+                                                 "IHOME_REVIEW_WINDOW_DAYS)")
+    can_review_guest: bool = Field(description="the viewer is the host and PUT /orders/{id}/guest_review would "
+                                               "be accepted today")
+    can_reply: bool = Field(description="the viewer is the host and PUT /orders/{id}/comment/reply would be "
+                                        "accepted")
+    guest_reviews: GuestReviewSummaryOut | None = Field(
+        default=None, description="landlord list only: the public reviews hosts wrote of this guest")
+
+
+class PersonOut(BaseModel):
+    user_id: int
+    name: str
+    avatar_url: str | None
+    joined: date = Field(description="the day the account was created (marketplace time zone)")
+
+
+class HostOut(PersonOut):
+    response_rate: float | None = Field(description="of the booking requests of the last 90 days that the host "
+                                                    "answered or let expire, the share answered (0..1, 4 "
+                                                    "decimals); null when there were none")
