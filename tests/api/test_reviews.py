@@ -247,3 +247,14 @@ def test_the_host_replies_once_to_a_public_review(stay, api, app, db):
     assert comment["reply"] == "Thank you, come again"
     [hosts_view] = stay.host_api.get("/user/orders?role=landlord").data["orders"]
     assert (hosts_view["reply"], hosts_view["can_reply"]) == ("Thank you, come again", False)
+
+
+def test_the_guests_booking_list_shows_the_hosts_review_once_public(stay):
+    order = finished(stay)
+    stay.guest_api.put(f"/orders/{order.id}/comment", json={"comment": "Nice", "rating": 4}).expect(200)
+    page = stay.guest_api.client.get("/my/orders").get_data(as_text=True)
+    assert "guest-review-blind" in page and "host-review-of-me" not in page
+    stay.host_api.put(f"/orders/{order.id}/guest_review", json=GOOD).expect(200)
+    stay.host_api.put(f"/orders/{order.id}/comment/reply", json={"reply": "Come back"}).expect(200)
+    page = stay.guest_api.client.get("/my/orders").get_data(as_text=True)
+    assert "guest-review-blind" not in page and "Tidy and friendly" in page and "Come back" in page
