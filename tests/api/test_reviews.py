@@ -15,6 +15,7 @@ from ihome.houses.models import House
 from ihome.orders.models import Order, OrderStatus
 from ihome.reviews import tasks
 from tests.factories.accounts import make_user
+from tests.factories.houses import make_house
 from tests.factories.orders import make_order
 from tests.support.api_client import ApiClient
 
@@ -87,10 +88,11 @@ def test_the_guest_cannot_be_reviewed_before_check_out(stay, db):
     order = make_order(house=stay.house, guest=stay.guest, start=clock.today() - timedelta(days=1), nights=3,
                        status=S.PAID)
     stay.host_api.put(f"/orders/{order.id}/guest_review", json=GOOD).expect(409, "4004")
-    for status in (S.WAIT_ACCEPT, S.CANCELED, S.REJECTED):  # never stayed
-        other = make_order(house=stay.house, start=clock.today() - timedelta(days=30 + 5 * len(status)),
-                           status=status)
+    for status in (S.WAIT_ACCEPT, S.CANCELED, S.REJECTED):  # checked out two days ago, but never stayed
+        other = make_order(house=make_house(owner=stay.host), guest=stay.guest,
+                           start=clock.today() - timedelta(days=4), nights=2, status=status)
         stay.host_api.put(f"/orders/{other.id}/guest_review", json=GOOD).expect(409, "4004")
+        assert row(db, other.id).host_rating is None
     assert review_columns(row(db, order.id)) == (None, None, None, None, None)
 
 
