@@ -96,6 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_GUEST_FEE_PERCENT", "GUEST_FEE_PERCENT", 5, int, "guest service fee, % of the nights' subtotal"),
     Setting("IHOME_HOST_COMMISSION_PERCENT", "HOST_COMMISSION_PERCENT", 3, int,
             "host commission, % of the nights' subtotal"),
+    Setting("IHOME_REVIEW_WINDOW_DAYS", "REVIEW_WINDOW_DAYS", 14, int,
+            "days after check-out the host may review the guest; a stay's reviews are public when both are "
+            "written or this window closes"),
     Setting("IHOME_HOST_REQUEST_TEXT_MINUTES", "HOST_REQUEST_TEXT_MINUTES", 15, int,
             "a host gets at most one new-booking text per this many minutes; later ones are counted in a digest"),
     # Conversations

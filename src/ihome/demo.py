@@ -139,7 +139,8 @@ def _make_orders(rng: random.Random, made: list[House], guests: list[User]) -> t
             start = end - timedelta(days=nights)
             rating, comment = rng.choice(COMMENTS)
             order = _order(house, rng.choice(guests), start, nights, OrderStatus.COMPLETE, rating=rating,
-                           comment=comment, create_time=_stamp(start - timedelta(days=7)), update_time=_stamp(end))
+                           comment=comment, create_time=_stamp(start - timedelta(days=7)), update_time=_stamp(end),
+                           comment_time=_stamp(end), reviews_public_at=_stamp(end))  # public: both sides reviewed
             db.session.add(order)
             house.order_count += 1
             house.rating_sum += rating

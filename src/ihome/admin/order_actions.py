@@ -7,7 +7,6 @@ the event's role is ``admin``) and appends an audit entry in the same transactio
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import update
 
 from ihome.admin import audit
 from ihome.admin.texts import text_user
@@ -19,6 +18,7 @@ from ihome.orders.models import Order, OrderStatus
 from ihome.orders.service import get_order
 from ihome.orders.texts import cancelled_by_admin_text
 from ihome.orders.transitions import TRANSITIONS, apply_transition
+from ihome.reviews import service as reviews
 
 S = OrderStatus
 CANCELLABLE = TRANSITIONS["admin_cancel"].sources
@@ -61,20 +61,9 @@ def set_review_visibility(*, admin_id: int, order_id: int, visible: bool, reason
     """Hide or show a stay's reviews; a hidden review leaves the house's comments and its rating."""
     order = get_order(order_id=order_id)
     cleaned = audit.clean_reason(reason, required=not visible)
-    if order.comment is None:
+    if order.comment is None and order.host_rating is None:
         raise Conflict(_("This stay has no review yet"))
-    changed = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.review_hidden == visible)
-        .values(review_hidden=not visible).execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    if changed and order.rating is not None:
-        step = 1 if visible else -1  # SQL increments: the rating counters never lose a concurrent review
-        db.session.execute(
-            update(House).where(House.id == order.house_id)
-            .values(rating_sum=House.rating_sum + step * order.rating, rating_count=House.rating_count + step)
-            .execution_options(synchronize_session=False)
-        )
-    house_changed(db.session, order.house_id)
+    reviews.set_hidden(order_id=order.id, hidden=not visible)  # the house's rating follows (ihome.reviews)
     audit.record(admin_id=admin_id, action="order.show_reviews" if visible else "order.hide_reviews",
                  target_type="order", target_id=order.id, reason=cleaned)
     db.session.expire(order)

@@ -39,9 +39,14 @@ refund_succeeded = _events.signal("refund-succeeded")
 #: receiver returns a dict of the fields its domain adds (the refund, the conversation)
 order_detail_requested = _events.signal("order-detail-requested")
 
-#: a house's detail is being put together (kwargs: ``house_id``): each receiver returns a dict of the
-#: fields its domain adds (the orders domain: the guests' ``comments``)
+#: a house's detail is being put together (kwargs: ``house``): each receiver returns a dict of the
+#: fields its domain adds (the reviews domain: the ``host`` card and the guests' public ``comments``)
 house_detail_requested = _events.signal("house-detail-requested")
+
+#: orders are being listed or shown (kwargs: ``orders``, ``viewer`` = guest | host | admin): each receiver
+#: returns ``{order_id: fields}`` its domain adds (the reviews domain: the double-blind review fields and,
+#: for a host, what other hosts wrote of each guest)
+orders_listed = _events.signal("orders-listed")
 
 #: a search is being written (kwargs: ``house_id``, the houses' id column, ``start`` and ``end``, a stay
 #: [start, end)): each receiver returns a SQL condition true when its domain holds a house's night in

@@ -37,11 +37,12 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.create_payouts": 3600,
     "ihome.admin.roll_up_stats": 3600,
+    "ihome.reviews.publish_closed_windows": "EXPIRY_INTERVAL_SECONDS",
 }
 
 
 TASK_MODULES = ("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
-                "ihome.admin.tasks")
+                "ihome.admin.tasks", "ihome.reviews.tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:

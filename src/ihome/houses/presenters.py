@@ -61,7 +61,10 @@ def house_summary(house: House) -> dict:
 
 
 def house_detail(house: House) -> dict:
-    """Everything the detail page shows: the summary plus host, rooms, rules, photos and comments."""
+    """The house's own fields of the detail page: the summary plus host, rooms, rules and photos.
+
+    ``houses.service`` adds the host card and the public comments, which the reviews domain reads.
+    """
     return {
         **house_summary(house),
         "user_id": house.user_id,
@@ -77,14 +80,14 @@ def house_detail(house: House) -> dict:
         "img_urls": [media_url(image.key) for image in house.images],
         "thumb_urls": [media_url(image.thumb_key) for image in house.images],
         "facilities": [facility.id for facility in house.facilities],
-        **_from_other_domains(house.id),
+        **_from_other_domains(house),
     }
 
 
-def _from_other_domains(house_id: int) -> dict:
-    """``comments`` (the orders domain's reviews of stays): the ``house_detail_requested`` receivers' parts."""
+def _from_other_domains(house: House) -> dict:
+    """``host`` and ``comments`` (the reviews domain): the ``house_detail_requested`` receivers' parts."""
     parts: dict = {"comments": []}
     for _receiver, part in house_detail_requested.send(
-            current_app._get_current_object(), house_id=house_id):  # type: ignore[attr-defined]
+            current_app._get_current_object(), house=house):  # type: ignore[attr-defined]
         parts.update(part or {})
     return parts

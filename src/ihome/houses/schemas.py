@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from apiflask.fields import UploadFile
@@ -11,6 +12,19 @@ from ihome.core.schema_types import at_most_items
 from ihome.houses.presenters import money, star_count
 
 MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
+
+
+class PersonOut(BaseModel):
+    user_id: int
+    name: str
+    avatar_url: str | None
+    joined: date = Field(description="the day the account was created (marketplace time zone)")
+
+
+class HostOut(PersonOut):
+    response_rate: float | None = Field(description="of the booking requests of the last 90 days that the host "
+                                                    "answered or let expire, the share answered (0..1, 4 "
+                                                    "decimals); null when there were none")
 
 
 class AreaOut(BaseModel):
@@ -106,6 +120,7 @@ class CommentOut(BaseModel):
     comment: str
     rating: int | None
     ctime: str = Field(description="when the guest commented, ISO 8601, UTC")
+    reply: str | None = Field(default=None, description="the host's answer to this review, or null")
 
 
 class HouseDetailOut(HouseSummaryOut):
@@ -123,7 +138,8 @@ class HouseDetailOut(HouseSummaryOut):
     img_urls: list[str] = Field(description="detail-size photos, in gallery order")
     thumb_urls: list[str] = Field(description="the same photos as list thumbnails")
     facilities: list[int] = Field(description="facility ids")
-    comments: list[CommentOut] = Field(description="the newest 30 comments")
+    host: HostOut = Field(description="the host's public card; response_rate as of the cached detail")
+    comments: list[CommentOut] = Field(description="the newest 30 public comments (reviews are double-blind)")
 
 
 class HouseDetailPageOut(BaseModel):

@@ -93,6 +93,7 @@ def _load_detail(house_id: int) -> dict:
     house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
     if house is None:
         raise NotFound(_("No such house"))
+    # with the host card (its response rate) and the public, double-blind comments of ihome.reviews
     return {"visible": is_publicly_visible(house), "detail": house_detail(house)}
 
 
@@ -102,7 +103,7 @@ def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
     A house hidden from the public (unlisted, or its host suspended) is a 404 for everyone but its
     owner and administrators; whether it is hidden is cached with the detail (same generation).
     """
-    entry = cached(f"houses:detail:v2:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+    entry = cached(f"houses:detail:v3:{house_id}:{current_language()}", lambda: _load_detail(house_id),
                    generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
     detail = entry["detail"]
     if not entry["visible"] and not may_see_hidden(viewer_id=viewer_id, owner_id=detail["user_id"]):

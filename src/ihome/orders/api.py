@@ -1,4 +1,4 @@
-"""The orders JSON API under /api/v1.0: book, answer, cancel, review, list; a house's calendar."""
+"""The orders JSON API under /api/v1.0: book, answer, cancel, list; a house's calendar (reviews: ihome.reviews.api)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from ihome.orders.schemas import (
     BookingOut,
     CalendarOut,
     CalendarQuery,
-    CommentIn,
     OrderDetailOut,
     OrderListOut,
     OrdersQuery,
@@ -93,20 +92,6 @@ def order_detail(order_id: int):
 def change_status(order_id: int, json_data: StatusIn):
     order = service.change_status(user_id=require_user_id(), order_id=order_id, action=json_data.action,
                                   reason=json_data.reason)
-    db.session.commit()
-    return ok({"order_id": order.id, "status": order.status})
-
-
-@bp.put("/orders/<int:order_id>/comment")
-@login_required
-@bp.input(CommentIn)
-@bp.output(OrderStateOut)
-@bp.doc(summary="Review a stay", description="The guest's comment and 1–5 stars on a WAIT_COMMENT order: COMPLETE.",
-        responses={401: "not logged in (4101)", 403: "not the guest (4105)", 404: "no such order (4002)",
-                   400: "comment or rating out of range (4103)", 409: "not in WAIT_COMMENT (4004)"})
-def comment(order_id: int, json_data: CommentIn):
-    order = service.add_comment(user_id=require_user_id(), order_id=order_id, comment=json_data.comment,
-                                rating=json_data.rating)
     db.session.commit()
     return ok({"order_id": order.id, "status": order.status})
 

@@ -43,7 +43,7 @@ def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
     events = _events(order)
     terms = policy_terms(policy=order.cancellation_policy, start_date=order.start_date)
     return {
-        **order_summary(order),
+        **order_summary(order, viewer=role),
         "guests": order.guests, "subtotal": order.subtotal, "service_fee": order.service_fee,
         "host_payout": order.host_payout if role != "guest" else None,
         "cancellation_policy": order.cancellation_policy,

@@ -1,8 +1,7 @@
 """What the orders domain adds to the houses domain's pages and searches (receivers of its events).
 
 Search asks which houses are held for a stay (``house_taken_requested``): an active order overlapping
-it. A house's detail asks for its guests' comments (``house_detail_requested``). Houses never imports
-orders; orders imports houses.
+it. Houses never imports orders; orders imports houses. (A house's comments come from ihome.reviews.)
 """
 
 from __future__ import annotations
@@ -10,13 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, false, func, select, text
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, text
 
 from ihome.extensions import db
-from ihome.houses.presenters import iso_utc
-from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
-
-COMMENTS_SHOWN = 30
+from ihome.orders.models import ACTIVE_STATUSES, Order
 
 
 def on_house_taken(_sender: Any, *, house_id: Any, start: date, end: date, **_kwargs: Any) -> ColumnElement[bool]:
@@ -34,24 +30,3 @@ def active_overlap(sd: date, ed: date) -> list[ColumnElement[bool]]:
         stay = func.daterange(Order.start_date, Order.end_date, text("'[)'"))
         return [active, stay.op("&&")(func.daterange(sd, ed, text("'[)'")))]
     return [active, and_(Order.start_date < ed, Order.end_date > sd)]
-
-
-def on_house_detail(_sender: Any, *, house_id: int, **_kwargs: Any) -> dict[str, Any]:
-    """Receiver of ``house_detail_requested``: the house's ``comments``."""
-    return {"comments": house_comments(house_id)}
-
-
-def house_comments(house_id: int) -> list[dict]:
-    """The newest comments of completed stays in this house."""
-    rows = db.session.scalars(
-        select(Order)
-        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None),
-               Order.review_hidden == false())
-        .order_by(Order.update_time.desc(), Order.id.desc())
-        .limit(COMMENTS_SHOWN)
-    )
-    return [
-        {"user_name": order.guest.name, "comment": order.comment, "rating": order.rating,
-         "ctime": iso_utc(order.update_time)}
-        for order in rows
-    ]

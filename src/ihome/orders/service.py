@@ -1,4 +1,4 @@
-"""What hosts and guests do to an order: accept, reject, cancel (guest or host), review; the lists of orders.
+"""What hosts and guests do to an order: accept, reject, cancel (guest or host); the lists of orders.
 
 Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
 A user's action is guarded by the state that user's request saw, so when a host's accept and a
@@ -7,13 +7,17 @@ guest's cancel race, exactly one applies and the other gets 409 (the order chang
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.core.events import orders_listed
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
@@ -81,28 +85,6 @@ def guest_cancel_refund(order: Order) -> int:
                          days_before=days_before_check_in(start_date=order.start_date, cancel_date=clock.today()))
 
 
-def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
-    """The guest's review of a finished stay: COMPLETE, and the house's counters move in the same transaction."""
-    order = get_order(order_id=order_id)
-    _require_guest(order, user_id)
-    comment = comment.strip()
-    if not comment:
-        raise Invalid(_("Please write a comment"), fields={"comment": [_("Please write a comment")]})
-    applied = apply_transition(order_id=order.id, action="comment", actor=f"user:{user_id}",
-                               values={"comment": comment, "rating": rating})
-    if applied is None:
-        raise Conflict(_("Only a finished stay can be reviewed"))
-    # increments in SQL, never read-modify-write: two reviews of one house at once both count
-    db.session.execute(
-        update(House).where(House.id == order.house_id)
-        .values(order_count=House.order_count + 1, rating_sum=House.rating_sum + rating,
-                rating_count=House.rating_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    house_changed(db.session, order.house_id)
-    return get_order(order_id=order_id)
-
-
 def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     """My bookings (``custom``) or the bookings of my houses (``landlord``), newest first."""
     query = select(Order).join(House, House.id == Order.house_id)
@@ -113,11 +95,26 @@ def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     else:
         raise Invalid(_("Unknown role"), fields={"role": [_("Must be custom or landlord")]})
     orders = db.session.scalars(query.order_by(Order.create_time.desc(), Order.id.desc())).unique().all()
-    return [order_summary(order) for order in orders]
+    return order_summaries(orders, viewer="host" if role == "landlord" else "guest")
 
 
-def order_summary(order: Order) -> dict[str, Any]:
-    """An order as the list endpoint and the pages show it."""
+def order_summaries(orders: Sequence[Order], *, viewer: str = "guest") -> list[dict[str, Any]]:
+    """Orders as the list endpoint and the pages show them to their ``guest``, ``host`` or an ``admin``:
+    the order's own fields, plus what other domains add (``orders_listed``: the reviews' fields)."""
+    extra: dict[int, dict[str, Any]] = defaultdict(dict)
+    for _receiver, parts in orders_listed.send(
+            current_app._get_current_object(), orders=orders, viewer=viewer):  # type: ignore[attr-defined]
+        for order_id, fields in (parts or {}).items():
+            extra[order_id].update(fields)
+    return [{**_own_fields(order), **extra[order.id]} for order in orders]
+
+
+def order_summary(order: Order, *, viewer: str = "guest") -> dict[str, Any]:
+    """One order as ``order_summaries`` shows it."""
+    return order_summaries([order], viewer=viewer)[0]
+
+
+def _own_fields(order: Order) -> dict[str, Any]:
     return {
         "order_id": order.id, "house_id": order.house_id, "title": order.house.title,
         "img_url": media_url(order.house.index_image_key),

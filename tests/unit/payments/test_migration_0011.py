@@ -8,8 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import redis_url
-from tests.support.migrations import app_at
+from tests.support.migrations import fixture_at
 from tests.support.migrations import run as run_sql
 
 HOUSE = ("INSERT INTO ih_house (id, user_id, area_id, title, price, address, room_count, acreage, unit, capacity, "
@@ -24,11 +23,7 @@ PAYOUT = ("INSERT INTO ih_payout (order_id, host_id, amount, status, due_date, c
           "VALUES (1, 1, :amount, 'pending', '2030-03-11', :now)")
 
 
-@pytest.fixture
-def old_app(new_database_url, redis_server, tmp_path):
-    with app_at("0009", database_url=new_database_url("mig11"), redis_url=redis_url(redis_server, 14),
-                instance=tmp_path) as application:
-        yield application
+old_app = fixture_at("0009")
 
 
 def test_the_payout_table_comes_and_goes_around_existing_orders(old_app):
