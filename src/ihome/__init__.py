@@ -192,6 +192,10 @@ def register_blueprints(app: APIFlask) -> None:
 
     for module in (conversations_api, conversations_views, favorites_api, favorites_views):
         module.register(app)
+    from ihome.houses import ical_api, ical_views
+
+    for module in (ical_api, ical_views):
+        module.register(app)
 
 
 def register_tasks(app: APIFlask) -> None:

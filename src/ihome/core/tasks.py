@@ -35,6 +35,7 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.payments.query_unconfirmed": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
     "ihome.admin.roll_up_stats": 3600,
+    "ihome.houses.sync_due_calendars": 60,  # each feed is due every IHOME_ICAL_SYNC_MINUTES (houses.ical_sync)
 }
 
 
@@ -69,7 +70,7 @@ def celery_init_app(app: Flask) -> Celery:
         timezone="UTC",
         beat_schedule=_beat_schedule(app),
         imports=("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
-                 "ihome.admin.tasks"),
+                 "ihome.admin.tasks", "ihome.houses.ical_tasks"),
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
