@@ -110,10 +110,11 @@ def feed_row(import_id: int) -> CalendarImport:
 
 
 def sync(app, import_id: int) -> bool:
-    from ihome.houses.ical_tasks import sync_calendar_import
+    """Run the sync task of ``app`` (as its worker would) for one feed."""
+    import ihome.houses.ical_tasks  # noqa: F401 - declares the tasks
 
     with app.app_context():
-        return sync_calendar_import(import_id)
+        return app.extensions["celery"].tasks["ihome.houses.sync_calendar_import"](import_id)
 
 
 def add(api, house_id: int, url: str):
