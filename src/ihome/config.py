@@ -105,7 +105,8 @@ SETTINGS: tuple[Setting, ...] = (
             "seconds an iCal fetch may wait to connect, and for each read (the whole fetch: 3 times as long)"),
     Setting("IHOME_ICAL_ALLOW_PRIVATE", "ICAL_ALLOW_PRIVATE", None, _bool,
             "let iCal imports reach private, loopback and link-local addresses (development/testing only; "
-            "unset: on in development and testing, off in production)", dev_only=True),
+            "unset: on in development and testing, off in production; testing then reaches loopback only)",
+            dev_only=True),
     # Conversations
     Setting("IHOME_MESSAGES_PER_MINUTE", "MESSAGES_PER_MINUTE", 30, int, "messages a user may send per minute"),
     Setting("IHOME_MESSAGE_TEXT_INTERVAL_MINUTES", "MESSAGE_TEXT_INTERVAL_MINUTES", 15, int,

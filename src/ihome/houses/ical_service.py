@@ -183,7 +183,8 @@ def _checked_url(url: str) -> str:
     parts = urlsplit(url)
     try:
         check_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
-                   allowed=address_policy(allow_private=current_app.config["ICAL_ALLOW_PRIVATE"]))
+                   allowed=address_policy(allow_private=current_app.config["ICAL_ALLOW_PRIVATE"],
+                                          testing=current_app.config["TESTING"]))
     except FetchRefused as exc:
         raise Invalid(_("Some fields are invalid"), fields={"url": [
             _("This address is private or local: only public calendar addresses can be synced")]}) from exc

@@ -46,7 +46,8 @@ def sync_import(import_id: int) -> bool:
     db.session.rollback()  # no transaction stays open across the fetch
     config = current_app.config
     try:
-        body = fetch_feed(url, allowed=address_policy(allow_private=bool(config["ICAL_ALLOW_PRIVATE"])),
+        policy = address_policy(allow_private=bool(config["ICAL_ALLOW_PRIVATE"]), testing=bool(config["TESTING"]))
+        body = fetch_feed(url, allowed=policy,
                           limits=FetchLimits(timeout=float(config["ICAL_FETCH_TIMEOUT"])))
         ranges = ical.parse_busy_ranges(body, zone=clock.marketplace_zone(), today=clock.today(),
                                         horizon_days=horizon_days())
