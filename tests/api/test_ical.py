@@ -357,6 +357,7 @@ def test_the_sync_page_in_chinese_and_english(host_api, house, feeds):
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "日历同步" in text and "calendar.ics?token=" in text
     assert feeds.url("/airbnb.ics") in text and "2027-01-10 → 2027-01-15" in text
+    assert "上次同步: <time datetime=\"2027-01-01T04:00:00Z\">2027-01-01 12:00</time>" in text  # Beijing time
     assert "<script>" not in text and "js/houses/ical.js" in text
     english = host_api.client.get(f"/my/houses/{house.id}/ical?lang=en").get_data(as_text=True)
     assert "Calendar sync" in english and "Copy address" in english
