@@ -364,3 +364,25 @@ def test_the_sync_page_in_chinese_and_english(host_api, house, feeds):
     listing = host_api.client.get("/my/houses").get_data(as_text=True)
     assert f"/my/houses/{house.id}/ical" in listing
     assert host_api.client.get("/my/houses/999999/ical").status_code == 404
+
+
+# ---- loops between iHome calendars -----------------------------------------------------------------------
+
+def test_a_home_cannot_import_its_own_export(host_api, house):
+    url = host_api.get(f"/houses/{house.id}/ical").expect(200).data["export_url"]
+    answer = add(host_api, house.id, url).expect(400, "4103")
+    assert "own" in " ".join(answer.fields["url"]) or "自己" in " ".join(answer.fields["url"])
+    assert db.session.scalars(select(CalendarImport)).all() == []
+
+
+def test_another_homes_ihome_calendar_is_imported_but_not_sent_back(host_api, house, feeds, client, host):
+    """House B imports house A's export: A's booking blocks B. B's own export leaves that range out, or
+    each site would send it back as a copy of a copy at every sync."""
+    other = HouseRef(make_house(owner=db.session.get(type(make_user()), host.id)))
+    make_order(house=other, start=date(2027, 1, 20), nights=3, status=OrderStatus.PAID)
+    exported = host_api.get(f"/houses/{other.id}/ical").expect(200).data["export_url"]
+    feeds.routes["/other.ics"] = ics(client, other.id, token_of(exported)).data
+    import_id = add(host_api, house.id, feeds.url("/other.ics")).expect(201).data["import_id"]
+    assert blocks(house.id) == [(date(2027, 1, 20), date(2027, 1, 23), import_id)]
+    url = host_api.get(f"/houses/{house.id}/ical").expect(200).data["export_url"]
+    assert icalendar.Calendar.from_ical(ics(client, house.id, token_of(url)).data).walk("VEVENT") == []

@@ -70,7 +70,9 @@ class ImportIdOut(BaseModel):
 
 
 class TokenQuery(BaseModel):
-    token: str | None = Field(default=None, description="the secret of the export URL")
+    # documented, not enforced: any wrong token, too long ones included, is the same 404
+    token: str | None = Field(default=None, description="the secret of the export URL (43 characters); a wrong or "
+                              "missing one is a 404", json_schema_extra={"maxLength": 128})
 
 
 @bp.get("/houses/<int:house_id>/ical")

@@ -84,6 +84,8 @@ def export_calendar(*, house_id: int, token: str | None) -> bytes:
                          Order.end_date > since))]
     for block in db.session.scalars(select(HouseBlock).where(HouseBlock.house_id == house.id,
                                                              HouseBlock.end_date > since)):
+        if block.source_uid and block.source_uid.endswith("@" + ical.UID_DOMAIN):
+            continue  # an iHome calendar's range: sent back, it would come back as a copy of a copy, forever
         uid = (ical.block_uid(house_id=house.id, block_id=block.id) if block.import_id is None else
                ical.imported_uid(house_id=house.id, import_id=block.import_id, source_uid=block.source_uid,
                                  start=block.start_date, end=block.end_date))
@@ -156,6 +158,9 @@ def add_import(*, house_id: int, user_id: int, url: str) -> int:
 
     house = owned_house(house_id=house_id, user_id=user_id, lock=True)  # serialises the count below
     url = _checked_url(url)
+    if _is_own_export(url, house_id=house.id):
+        raise Invalid(_("Some fields are invalid"), fields={"url": [
+            _("This is this home's own iHome calendar: add the calendars of your other sites")]})
     if db.session.scalar(select(CalendarImport.id).where(CalendarImport.house_id == house.id,
                                                          CalendarImport.url == url)) is not None:
         raise AlreadyExists(_("This calendar is already synced with this home"))
@@ -189,6 +194,15 @@ def _checked_url(url: str) -> str:
         raise Invalid(_("Some fields are invalid"), fields={"url": [
             _("This address is private or local: only public calendar addresses can be synced")]}) from exc
     return url
+
+
+def _is_own_export(url: str, *, house_id: int) -> bool:
+    """Whether ``url`` is this house's own calendar.ics (every booking would come back as a conflict)."""
+    from urllib.parse import urlsplit
+
+    parts, public = urlsplit(url), urlsplit(current_app.config["PUBLIC_URL"])
+    return (parts.hostname or "") == (public.hostname or "") and \
+        parts.path.rstrip("/") == EXPORT_PATH.format(house_id=house_id)
 
 
 def delete_import(*, house_id: int, user_id: int, import_id: int) -> None:
