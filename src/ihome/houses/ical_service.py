@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -30,6 +31,7 @@ from ihome.houses.cache import house_changed
 from ihome.houses.calendar_models import CalendarImport, HouseBlock
 from ihome.houses.fields import MAX_ID
 from ihome.houses.ical_fetch import FetchRefused, address_policy, check_host, normalise_url
+from ihome.houses.ical_tasks import sync_calendar_import
 from ihome.houses.models import House
 from ihome.houses.ownership import owned_house
 from ihome.orders.models import ACTIVE_STATUSES, Order
@@ -154,8 +156,6 @@ def _conflicts(*, house_id: int) -> dict[int, list[dict]]:
 
 def add_import(*, house_id: int, user_id: int, url: str) -> int:
     """Add another site's calendar to the owner's house; it is fetched once the transaction commits."""
-    from ihome.houses.ical_tasks import sync_calendar_import
-
     house = owned_house(house_id=house_id, user_id=user_id, lock=True)  # serialises the count below
     url = _checked_url(url)
     if _is_own_export(url, house_id=house.id):
@@ -183,8 +183,6 @@ def _checked_url(url: str) -> str:
     except FetchRefused as exc:
         raise Invalid(_("Some fields are invalid"), fields={"url": [
             _("Enter the http(s) address of a calendar (an .ics link), at most 2,000 characters")]}) from exc
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     try:
         check_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80),
@@ -198,8 +196,6 @@ def _checked_url(url: str) -> str:
 
 def _is_own_export(url: str, *, house_id: int) -> bool:
     """Whether ``url`` is this house's own calendar.ics (every booking would come back as a conflict)."""
-    from urllib.parse import urlsplit
-
     parts, public = urlsplit(url), urlsplit(current_app.config["PUBLIC_URL"])
     return (parts.hostname or "") == (public.hostname or "") and \
         parts.path.rstrip("/") == EXPORT_PATH.format(house_id=house_id)
