@@ -52,3 +52,7 @@ orders_listed = _events.signal("orders-listed")
 #: [start, end)): each receiver returns a SQL condition true when its domain holds a house's night in
 #: that stay (the orders domain: an active booking overlaps it), so search excludes those houses
 house_taken_requested = _events.signal("house-taken-requested")
+
+#: a house's held nights are being listed (kwargs: ``house_id``, ``start``, ``end``): each receiver
+#: returns the ``houses.stays.Stay`` of its domain overlapping [start, end) (the orders domain: active bookings)
+house_stays_requested = _events.signal("house-stays-requested")

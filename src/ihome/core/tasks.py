@@ -38,11 +38,12 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.payments.create_payouts": 3600,
     "ihome.admin.roll_up_stats": 3600,
     "ihome.reviews.publish_closed_windows": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.houses.sync_due_calendars": 60,  # each feed is due every IHOME_ICAL_SYNC_MINUTES (houses.ical_sync)
 }
 
 
 TASK_MODULES = ("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
-                "ihome.admin.tasks", "ihome.reviews.tasks")
+                "ihome.admin.tasks", "ihome.reviews.tasks", "ihome.houses.ical_tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:

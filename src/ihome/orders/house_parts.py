@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, text
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, select, text
 
 from ihome.extensions import db
+from ihome.houses.stays import Stay
 from ihome.orders.models import ACTIVE_STATUSES, Order
 
 
@@ -30,3 +31,11 @@ def active_overlap(sd: date, ed: date) -> list[ColumnElement[bool]]:
         stay = func.daterange(Order.start_date, Order.end_date, text("'[)'"))
         return [active, stay.op("&&")(func.daterange(sd, ed, text("'[)'")))]
     return [active, and_(Order.start_date < ed, Order.end_date > sd)]
+
+
+def on_house_stays(_sender: Any, *, house_id: int, start: date, end: date, **_kwargs: Any) -> list[Stay]:
+    """Receiver of ``house_stays_requested``: the house's active orders overlapping [start, end)."""
+    rows = db.session.execute(
+        select(Order.id, Order.start_date, Order.end_date, Order.update_time)
+        .where(Order.house_id == house_id, *active_overlap(start, end)))
+    return [Stay(order_id=order_id, start_date=sd, end_date=ed, changed=changed) for order_id, sd, ed, changed in rows]

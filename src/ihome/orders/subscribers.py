@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ihome.core.events import house_taken_requested, payment_succeeded, refund_succeeded
+from ihome.core.events import house_stays_requested, house_taken_requested, payment_succeeded, refund_succeeded
 from ihome.extensions import db
-from ihome.orders.house_parts import on_house_taken
+from ihome.orders.house_parts import on_house_stays, on_house_taken
 from ihome.orders.models import Order
 from ihome.orders.texts import notify_paid, notify_refunded
 from ihome.orders.transitions import apply_transition
@@ -39,3 +39,4 @@ def subscribe() -> None:
     payment_succeeded.connect(on_payment_succeeded)
     refund_succeeded.connect(on_refund_succeeded)
     house_taken_requested.connect(on_house_taken)
+    house_stays_requested.connect(on_house_stays)
