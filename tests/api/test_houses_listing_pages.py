@@ -72,3 +72,11 @@ def test_the_edit_form_carries_the_fields_and_the_photo_ids(client, host):
     assert [f'data-image-id="{i}"' in page for i in ids] == [True, True]
     assert "js/houses/photos.js" in page
     assert_no_inline_code(page)
+
+
+def test_the_booking_page_of_an_unpublished_home_is_a_404(client, user):
+    house_id = make_house(published=False).id
+    login(client, user["id"])
+    assert client.get(f"/houses/{house_id}/book").status_code == 404
+    shown = make_house().id
+    assert client.get(f"/houses/{shown}/book").status_code == 200

@@ -20,7 +20,7 @@ from ihome.extensions import db
 from ihome.houses.fields import MAX_ID
 from ihome.houses.models import House
 from ihome.houses.presenters import house_summary
-from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
+from ihome.houses.visibility import publicly_visible, visible_to
 
 MAX_FAVORITES_SHOWN = 500
 
@@ -49,7 +49,7 @@ def add_favorite(*, user_id: int, house_id: int) -> None:
     """
     _require_house(house_id)
     house = db.session.get(House, house_id)
-    if house is None or not (is_publicly_visible(house) or may_see_hidden(viewer_id=user_id, owner_id=house.user_id)):
+    if house is None or not visible_to(house, viewer_id=user_id):
         raise NotFound(_("No such house"))
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert

@@ -35,3 +35,8 @@ def may_see_hidden(*, viewer_id: int | None, owner_id: int) -> bool:
         return True
     viewer = db.session.get(User, viewer_id)
     return bool(viewer is not None and viewer.is_admin)
+
+
+def visible_to(house: House, *, viewer_id: int | None) -> bool:
+    """Whether ``viewer_id`` (None: anonymous) may see ``house``: the public rule, or its owner or an admin."""
+    return is_publicly_visible(house) or may_see_hidden(viewer_id=viewer_id, owner_id=house.user_id)
