@@ -66,6 +66,7 @@ def test_deleting_the_cover_moves_the_cover_and_removes_the_files(app, host_api,
     host_api.delete(f"/houses/{house_id}/images/{second.id}").expect(200)
     assert _photos(house_id) == [] and _cover(house_id) is None
     host_api.delete(f"/houses/{house_id}/images/{second.id}").expect(404, "4002")
+    host_api.delete(f"/houses/{house_id}/images/{2**63}").expect(404, "4002")  # beyond any id: not a 500
 
 
 def test_a_file_another_photo_uses_stays(app, host, host_api, house_id):

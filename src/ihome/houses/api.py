@@ -145,7 +145,9 @@ def index_houses():
 @bp.get("/houses/<int:house_id>")
 @bp.output(HouseDetailPageOut)
 @bp.doc(summary="A house", description="The detail of a house (cached); user_id is the viewer's id or -1.",
-        responses={404: "4002: no such house"})
+        responses={404: "4002: no such house, or one hidden from the public (unpublished by its owner, unlisted "
+                        "by an administrator, or its host suspended) and the viewer is neither its owner nor an "
+                        "administrator"})
 def house_detail(house_id: int):
     detail = service.get_house_detail(house_id=house_id, viewer_id=current_user_id())
     house_viewed.send(current_app._get_current_object(), house_id=house_id)  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from ihome.core.errors import Invalid, NotFound
 from ihome.core.images import ProcessedImage, Variant, process_image
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
+from ihome.houses.fields import MAX_ID
 from ihome.houses.models import House, HouseImage
 from ihome.houses.ownership import owned_house
 from ihome.integrations.storage import Storage, get_storage
@@ -144,15 +145,18 @@ def delete_house_image(*, house_id: int, user_id: int, image_id: int) -> None:
     When it was the cover, the next photo becomes the cover (none left: the house has no cover).
     """
     house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    if not 0 < image_id <= MAX_ID:  # the database could not even compare it
+        raise NotFound(_("No such photo"))
     image = db.session.scalars(
         select(HouseImage).where(HouseImage.id == image_id, HouseImage.house_id == house.id)).first()
     if image is None:
         raise NotFound(_("No such photo"))
-    keys = [image.key, image.thumb_key]
+    keys = list(dict.fromkeys([image.key, image.thumb_key]))
     db.session.delete(image)
     db.session.flush()
     _set_cover(house, _house_images(house.id))
-    unused = [key for key in dict.fromkeys(keys) if key not in _keys_in_use(keys)]
+    in_use = _keys_in_use(keys)  # by another photo, of this house or another (keys are content-addressed)
+    unused = [key for key in keys if key not in in_use]
     db.session.info.setdefault(UNUSED_KEYS, []).extend(unused)
     db.session.flush()
     house_changed(db.session, house.id)
