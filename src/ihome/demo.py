@@ -99,6 +99,9 @@ def _house_fields(rng: random.Random, area: Area, facility_ids: list[int]) -> di
         "min_days": min_days,
         "max_days": rng.choice([0, 0, 30, 90]),
         "facility": sorted(rng.sample(facility_ids, rng.randint(5, 14))),
+        # no rng here: the demo's other random choices stay as they were
+        "description": f"{area.name}的{kind}，{rooms}间卧室，采光好。\n步行可到地铁站，周边有超市和餐馆。",
+        "house_rules": "室内禁止吸烟。\n22:00 以后请保持安静。",
     }
 
 

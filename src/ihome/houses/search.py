@@ -16,8 +16,8 @@ never touches the database.
 
 Filters (issue 13): ``guests`` (capacity at least), ``min_price``/``max_price`` (base nightly price,
 fen, inclusive), ``fac`` (every listed facility present: one EXISTS per fid on the facility table's
-primary key) and ``q``, a case-insensitive substring of the title or the address (houses have no
-description column yet; it joins the searched text when they do). The keyword never scans the house
+primary key) and ``q``, a case-insensitive substring of the title, the address or the description
+(migration 0010). The keyword never scans the house
 table when it has 3 characters or more (see ``keyword.py``).
 """
 

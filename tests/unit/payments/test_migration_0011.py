@@ -23,7 +23,7 @@ PAYOUT = ("INSERT INTO ih_payout (order_id, host_id, amount, status, due_date, c
           "VALUES (1, 1, :amount, 'pending', '2030-03-11', :now)")
 
 
-old_app = fixture_at("0009")
+old_app = fixture_at("0010")
 
 
 def test_the_payout_table_comes_and_goes_around_existing_orders(old_app):
@@ -42,7 +42,7 @@ def test_the_payout_table_comes_and_goes_around_existing_orders(old_app):
     run_sql("UPDATE ih_payout SET status = 'paid', paid_by = 1, note = 'x' WHERE order_id = 1")
 
     run_sql("DELETE FROM ih_payout")
-    downgrade(revision="0009")
+    downgrade(revision="0010")
     from ihome.extensions import db
 
     assert "ih_payout" not in set(inspect(db.engine).get_table_names())

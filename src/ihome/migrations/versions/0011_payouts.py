@@ -1,7 +1,7 @@
 """payouts: what each stay earns its host, created at check-in + 1 day, marked paid by an administrator
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-01 19:00:00
 
 ``ih_payout`` has one row per stay (``order_id`` unique, so the beat job that creates them can run
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
