@@ -47,11 +47,15 @@
       cell.className = "night";
       cell.textContent = n;
       cell.dataset.date = key;
-      var label = key;
       if (day < today) cell.classList.add("past");
-      if (taken[key]) { cell.classList.add("unavailable"); label += " · " + d.msgUnavailable; }
+      if (taken[key]) {  // said in words too, for screen readers (the grey alone says nothing to them)
+        cell.classList.add("unavailable");
+        var words = document.createElement("span");
+        words.className = "visually-hidden";
+        words.textContent = " " + d.msgUnavailable;
+        cell.appendChild(words);
+      }
       if (from && to && day >= from && day < to) cell.classList.add("chosen");
-      cell.setAttribute("aria-label", label);
       grid.appendChild(cell);
     }
     document.getElementById("avail-prev").disabled =
