@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from ihome.core.errors import Conflict, NotFound
 from ihome.core.responses import ok
-from ihome.core.schema_types import BoundedDate
 from ihome.houses.presenters import money as money_text
 from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import booking
@@ -26,8 +25,10 @@ bp = APIBlueprint("orders_quote_api", __name__, url_prefix="/api/v1.0", tag="Hou
 
 
 class QuoteQuery(BaseModel):
-    start_date: BoundedDate = Field(description="check-in, YYYY-MM-DD")
-    end_date: BoundedDate = Field(description="check-out, YYYY-MM-DD (after start_date)")
+    # plain dates (no year pattern, unlike BoundedDate): check_stay refuses any date outside today..the
+    # booking horizon before anything adds days to it, so no date can overflow here
+    start_date: date = Field(description="check-in, YYYY-MM-DD (today to IHOME_BOOKING_HORIZON_DAYS ahead)")
+    end_date: date = Field(description="check-out, YYYY-MM-DD (after start_date)")
     guests: int = Field(default=1, ge=1, le=1000, description="1 to the house's capacity")
 
 
