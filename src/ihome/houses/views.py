@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, g, redirect, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
@@ -230,7 +231,10 @@ def viewer_hosts() -> bool:
     """
     if "ihome_viewer_hosts" not in g:
         viewer = current_user_id()
-        g.ihome_viewer_hosts = viewer is not None and hosts_any_house(user_id=viewer)
+        try:
+            g.ihome_viewer_hosts = viewer is not None and hosts_any_house(user_id=viewer)
+        except SQLAlchemyError:  # the 503 page of an unreachable database still renders its navigation
+            g.ihome_viewer_hosts = False
     return bool(g.ihome_viewer_hosts)
 
 
