@@ -129,4 +129,7 @@ def search(query_data: SearchQuery):
 
 
 def register(app: APIFlask) -> None:
+    from ihome.houses import calendar_api
+
     app.register_blueprint(bp)
+    calendar_api.register(app)

@@ -78,8 +78,37 @@ class StayOut(BaseModel):
     end_date: date
 
 
+class NightPriceOut(BaseModel):
+    date: date
+    price: int = Field(description="the night's price, fen: the owner's override, else the weekend price on "
+                                   "Friday and Saturday nights, else the base price")
+    price_display: str = Field(description='the price as shown: "¥416", or "¥416.50" when there are fen')
+
+
 class CalendarOut(BaseModel):
     booked: list[StayOut] = Field(description="stays [start_date, end_date) of active orders in the window")
+    blocked: list[StayOut] = Field(description="nights [start_date, end_date) nobody can book: the host's blocks "
+                                               "and other sites' busy nights (imported calendars) together, "
+                                               "merged, without saying which")
+    prices: list[NightPriceOut] = Field(description="every night of the window, in order, with its price")
+
+
+class QuoteQuery(BaseModel):
+    start_date: BoundedDate = Field(description="check-in date, YYYY-MM-DD (today or later)")
+    end_date: BoundedDate = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
+    guests: int = Field(default=1, ge=1, le=1000, description="how many people stay: 1 to the house's capacity")
+
+
+class QuoteOut(BaseModel):
+    nights: int
+    subtotal: int = Field(description="the sum of the nights' prices, fen")
+    service_fee: int = Field(description="the guest's service fee (IHOME_GUEST_FEE_PERCENT % of subtotal, rounded "
+                                         "half up), fen")
+    amount: int = Field(description="what the guest would pay: subtotal + service_fee, fen")
+    subtotal_display: str = Field(description='subtotal as shown, "¥416" or "¥416.50"')
+    service_fee_display: str
+    amount_display: str
+    nightly: list[NightPriceOut] = Field(description="each night of the stay with its price, in order")
 
 
 Policy = Literal["flexible", "moderate", "strict"]
