@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool, StrictInt
 
 from ihome.core.schema_types import BoundedDate
 from ihome.houses.fields import MAX_MONEY
@@ -38,7 +38,7 @@ class PricesIn(BaseModel):
     start_date: BoundedDate = Field(description="the first night, YYYY-MM-DD (today or later)")
     end_date: BoundedDate = Field(description="the day after the last night: after start_date, at most 366 nights, "
                                               "nights up to today + IHOME_BOOKING_HORIZON_DAYS")
-    price: int | None = Field(ge=0, le=MAX_MONEY, description="the price of each of these nights, fen "
+    price: StrictInt | None = Field(ge=0, le=MAX_MONEY, description="the price of each of these nights, fen "
                                                               "(0–100,000,000); null: back to the weekend or "
                                                               "base price")
 
