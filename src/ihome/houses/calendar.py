@@ -232,6 +232,14 @@ def set_prices(*, house_id: int, user_id: int, start_date: date, end_date: date,
     return list(zip(nights, nightly_prices(house, span.start, span.end), strict=True))
 
 
+def calendar_page(*, house_id: int, user_id: int) -> dict[str, object]:
+    """What the owner's calendar page needs besides the API: the house's prices and the editable nights."""
+    house = owned_house(house_id=house_id, user_id=user_id)
+    today = clock.today()
+    return {"house_id": house.id, "title": house.title, "price": house.price, "weekend_price": house.weekend_price,
+            "today": today, "last_night": today + timedelta(days=int(current_app.config["BOOKING_HORIZON_DAYS"]))}
+
+
 def owner_calendar(*, house_id: int, user_id: int) -> dict[str, list]:
     """For the owner's calendar page: the host's blocks, imported busy ranges and price overrides, from today."""
     house = owned_house(house_id=house_id, user_id=user_id)

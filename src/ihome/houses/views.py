@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
 from ihome.core.security import current_user_id, page_login_required
-from ihome.houses import reference, service
+from ihome.houses import calendar, reference, service
 from ihome.houses.presenters import money, star_count
 
 bp = Blueprint("houses_pages", __name__)
@@ -192,6 +192,15 @@ def edit_house(house_id: int):
     if house["user_id"] != user_id:
         raise Forbidden(_("This house is not yours"))
     return _form(house)
+
+
+@bp.get("/my/houses/<int:house_id>/calendar")
+@page_login_required
+def house_calendar(house_id: int):
+    """The owner's month calendar of a house: block and free nights, set their prices (others: 403/404 page)."""
+    user_id = current_user_id()
+    assert user_id is not None  # noqa: S101
+    return render_template("houses/calendar.html", house=calendar.calendar_page(house_id=house_id, user_id=user_id))
 
 
 def register(app: Flask) -> None:
