@@ -3,6 +3,7 @@ middle, prices nights and puts one back to the base price; blocking a booked nig
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -108,3 +109,29 @@ def test_host_blocks_unblocks_and_prices_nights(live, live_app, page: Page):
     expect(cell(page, d(7))).to_contain_text("¥200")
     # the browser logs the refused request's 409 itself; no script error besides
     assert [e for e in errors if "409 (CONFLICT)" not in e] == [], errors
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_calendar_page_fits_the_screen_and_has_no_accessibility_violations(live, live_app, page: Page, width: int):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.e2e.test_layout import assert_fits
+
+    host = make_user(verified=True)
+    mobile = host.mobile
+    house = make_house(owner=host, price=123456, weekend_price=99950, title="一个很长的房源标题 · a long listing title")
+    house_id = house.id
+    make_order(house=house, start=clock.today() + timedelta(days=3), nights=2, status=OrderStatus.PAID)
+    page.set_viewport_size({"width": width, "height": 844 if width < 1024 else 800})
+    log_in(page, live.url, mobile)
+    page.goto(f"{live.url}/my/houses/{house_id}/calendar")
+    expect(page.locator("#cal-grid")).to_have_attribute("aria-busy", "false")
+    assert_fits(page, "host-calendar")
+    if os.environ.get("IHOME_SCREENSHOTS"):  # make screenshots: the page as people see it
+        page.screenshot(path=os.path.join(os.environ["IHOME_SCREENSHOTS"], f"host-calendar-{width}.png"), full_page=True)
+    # the whole page, but colour contrast: the site's brand buttons and links (ihome.css) are not this page's
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"], "rules": {"color-contrast": {"enabled": False}}})
+    assert results.response["violations"] == [], results.generate_report()
+    # the month of nights with every rule, contrast included
+    results = Axe().run(page, context="#cal-grid", options={"runOnly": ["wcag2a", "wcag2aa"]})
+    assert results.response["violations"] == [], results.generate_report()
