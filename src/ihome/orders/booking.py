@@ -36,7 +36,7 @@ from ihome.houses.models import House
 from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import limits
-from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
+from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import quote
 from ihome.orders.tasks import text_host_new_request
 from ihome.orders.transitions import record_creation
@@ -155,12 +155,7 @@ def _lock_house(house_id: int) -> None:
 
 def _overlaps(*, house_id: int, start_date: date, end_date: date) -> bool:
     """Does an active order of the house overlap [start_date, end_date)? Back-to-back stays do not."""
-    return bool(db.session.scalar(select(exists().where(
-        Order.house_id == house_id,
-        Order.status.in_([s.value for s in ACTIVE_STATUSES]),
-        Order.start_date < end_date,
-        Order.end_date > start_date,
-    ))))
+    return house_calendar.is_booked(house_id=house_id, start=start_date, end=end_date)
 
 
 def _sqlstate(exc: IntegrityError) -> str | None:
