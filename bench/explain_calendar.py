@@ -8,7 +8,8 @@ bench.generate with its calendars (~5 % of houses blocked for a while, 1 % with 
 5 % with their own prices). Each case's count and first page run 5 times (PostgreSQL: EXPLAIN ANALYZE's
 execution time; SQLite: wall time); the median and the plan's scans are printed. With BEFORE_SRC (a
 checkout of the code before this change, e.g. ``git archive <commit> | tar -x -C DIR``) the same cases
-are explained again by that code's search module, in a process of its own, against the same database.
+are explained again by that code's search module against the same database, alternating with the current
+code three times (each side in a process of its own).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bench.explain_search import timed
 from bench.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
+ROUNDS = 3
 
 
 def cases() -> list[tuple[str, dict, str]]:
@@ -79,11 +81,14 @@ def main(argv: list[str]) -> int:
             prepare_database()
         print(f"[{kind}] {houses:,} houses, {orders:,} orders, with calendars", flush=True)
         generate(app, houses=houses, orders=orders)
-        if before:
-            env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(before) / "src"), str(ROOT)])}
-            subprocess.run([sys.executable, "-m", "bench.explain_calendar", "--explain", url, kind, "before"],
-                           env=env, check=True, cwd=ROOT)
-        explain(url, kind, "after")
+        # alternate the two codes a few times: a busy machine's load drifts, and each side gets every phase
+        sides = [("before", str(Path(before) / "src")), ("after", str(ROOT / "src"))] if before else [
+            ("after", str(ROOT / "src"))]
+        for _ in range(ROUNDS):
+            for label, src in sides:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
+                subprocess.run([sys.executable, "-m", "bench.explain_calendar", "--explain", url, kind, label],
+                               env=env, check=True, cwd=ROOT)
     finally:
         if cluster:
             cluster.stop()
