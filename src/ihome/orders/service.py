@@ -20,7 +20,7 @@ from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
-from ihome.houses.cache import house_changed
+from ihome.houses.cache import house_changed, stays_changed
 from ihome.houses.models import House
 from ihome.houses.presenters import money as money_text
 from ihome.integrations.storage import media_url
@@ -76,7 +76,7 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
     elif action == "host_cancel" and seen is S.PAID:
         payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
     if action != "accept":  # the nights are free again
-        house_changed(db.session, order.house_id)
+        stays_changed(db.session, order.house_id)
     _notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
 
