@@ -22,7 +22,6 @@ from pathlib import Path
 
 import redis
 from sqlalchemy import event
-
 from tests.support.live import free_port
 from tests.support.postgres import PostgresCluster, pg_bin
 
@@ -66,12 +65,13 @@ def recording(engine) -> Iterator[list[str]]:
 
 
 def count_booking(kind: str, url: str, root: Path) -> str:
-    from ihome import create_app
-    from ihome.cli import prepare_database
-    from ihome.runtime import EmbeddedRedis
-    from ihome.extensions import db
     from tests.factories.accounts import make_user
     from tests.factories.houses import make_house
+
+    from ihome import create_app
+    from ihome.cli import prepare_database
+    from ihome.extensions import db
+    from ihome.runtime import EmbeddedRedis
 
     server = EmbeddedRedis(root, name="redis", persistent=False).start()
     try:
@@ -93,8 +93,8 @@ def count_booking(kind: str, url: str, root: Path) -> str:
         start = date.today() + timedelta(days=10)
 
         def book(house_id: int):
-            return client.post("/api/v1.0/orders", headers={"X-CSRFToken": token}, json={
-                "house_id": house_id, "start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat()})
+            stay = {"start_date": start.isoformat(), "end_date": (start + timedelta(days=2)).isoformat()}
+            return client.post("/api/v1.0/orders", headers={"X-CSRFToken": token}, json={"house_id": house_id, **stay})
 
         assert book(houses[0]).status_code == 201  # warm-up: imports, statement caches, pools
         with recording(engine) as log:
@@ -113,7 +113,8 @@ def count_booking(kind: str, url: str, root: Path) -> str:
     lines = [f"{kind}: one booking = {count(inside, 'SQL')} SQL statements (COMMIT included) and "
              f"{count(inside, 'REDIS')} Redis round trips in the request's transaction, "
              f"{count(after, 'SQL')} SQL and {count(after, 'REDIS')} Redis round trips after the commit",
-             "  in the transaction:", *(f"    {r}" for r in inside), "  after the commit:", *(f"    {r}" for r in after)]
+             "  in the transaction:", *(f"    {r}" for r in inside),
+             "  after the commit:", *(f"    {r}" for r in after)]
     return "\n".join(lines)
 
 
@@ -132,7 +133,8 @@ def main() -> int:
                 cluster.stop()
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    text = f"Statements and Redis round trips of one POST /api/v1.0/orders — {date.today()}\n\n" + "\n\n".join(reports)
+    text = (f"Statements and Redis round trips of one POST /api/v1.0/orders — {date.today()}\n\n"
+            + "\n\n".join(reports))
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{date.today()}-booking-statements.txt").write_text(text + "\n")
     print(text)
