@@ -25,6 +25,18 @@ Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on Pos
 keyword and multi-filter searches, issue 13); cached reads >= 2,000 requests/s. Keyword searches use
 bench.generate's Chinese titles and addresses; the 2-character ones show the no-trigram fallback.
 
+The floor (issue 14): ``ihome serve`` runs with IHOME_BENCH_FLOOR=1, which adds GET /api/v1.0/_floor,
+a trivial JSON view passing through every hook of the app (``ihome.core.floor``). It is measured in
+the same run by both clients (wrk, and the Python client with 2 and with 8 in flight), and every row
+shows its req/s also as a fraction of the floor measured by the same client ("× floor").
+
+Writes: BENCH_BOOKINGS (default 400) bookings of distinct houses by BENCH_GUESTS (20) logged-in
+guests, 8 in flight; then the mixed run of bench.traffic: read only, then 95 % reads / 5 % bookings,
+BENCH_MIXED_SECONDS (60) each with BENCH_MIXED_CONCURRENCY (4) connections over BENCH_MIXED_SEARCHES
+(200) popular searches and 500 houses, reporting the search cache hit ratio (from ``X-Cache``) and
+search p99 mixed vs read only. BENCH_FLOOR_REQUESTS (2000): Python-client floor requests.
+BENCH_RESULTS: where the table is written (default bench/results).
+
 Statistics: after generating, ``ihome stats rebuild`` rolls up the last 366 days (its time is in the
 table's header); then an administrator asks for BENCH_STATS_REQUESTS (default 100) summaries of
 30-day ranges and as many 366-day daily series (metric varied), 2 in flight. Target: p99 <= 200 ms.
@@ -212,11 +224,11 @@ class Writes:
 
 
 def popular_searches(rng: random.Random, houses: int, count: int) -> list[str]:
-    """The searches of the mixed run: every district, a few stays and sorts, the first page."""
+    """The searches of the mixed run: every district, 2-night stays in the next 60 days, each sort, page 1."""
     today = date.today()
     seen: set[str] = set()
     while len(seen) < count:
-        start = today + timedelta(days=rng.randint(1, 20))
+        start = today + timedelta(days=rng.randint(1, traffic.STAY_WINDOW_DAYS))
         seen.add(f"/api/v1.0/houses?aid={rng.randint(1, AREAS)}&sd={start}&ed={start + timedelta(days=2)}"
                  f"&sk={rng.choice(SORTS)}&p=1")
     return sorted(seen)
@@ -407,14 +419,15 @@ def main() -> int:
     houses = setting("BENCH_HOUSES", 100_000)
     orders = setting("BENCH_ORDERS", 1_000_000)
     kinds = [k.strip() for k in os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",") if k.strip()]
-    RESULTS.mkdir(exist_ok=True)
+    results = Path(os.environ.get("BENCH_RESULTS") or RESULTS)
+    results.mkdir(parents=True, exist_ok=True)
     for kind in kinds:
         if kind == "postgresql" and pg_bin() is None:
             print("[postgresql] skipped: PostgreSQL is not installed (apt-get install -y postgresql)")
             continue
         text = bench_database(kind, houses, orders)
         label = os.environ.get("BENCH_LABEL", "")
-        path = RESULTS / f"{date.today()}-{kind}{'-' + label if label else ''}.txt"
+        path = results / f"{date.today()}-{kind}{'-' + label if label else ''}.txt"
         path.write_text(text)
         print("\n" + text + f"written to {path}\n", flush=True)
     return 0

@@ -3,8 +3,9 @@
 Guests are the generated users without a real name (bench.generate makes every second user a guest);
 each gets a session written straight into the server's Redis (as ``run.admin_cookie`` does) and the
 CSRF token the server mints for it (read from the ``Set-Cookie`` of one ``/healthz``). A booking is a
-``POST /api/v1.0/orders`` of a house nobody else books in the run, for its minimum stay, on dates
-after every generated order, so each one is a 201 unless something is wrong.
+``POST /api/v1.0/orders`` of a house nobody else books in the run, for its minimum stay, starting
+in the next 60 days: the weeks the mixed run's searches look at, so bookings do invalidate searches
+(a generated order still pending in those weeks makes an occasional 409).
 
 The mixed run: BENCH_MIXED_CONCURRENCY (default 4) connections, each picking at random for
 BENCH_MIXED_SECONDS (default 60) seconds: 5 % bookings, the rest reads (45 % a search from a pool of
@@ -30,6 +31,7 @@ from pathlib import Path
 from bench.load import Request, Result
 
 BOOKING_MIX = 0.05
+STAY_WINDOW_DAYS = 60  # bookings and the mixed run's searches both start in the next 60 days
 
 
 @dataclass
@@ -101,12 +103,11 @@ def bookables(app, guests: set[int]) -> list[Bookable]:
 
 def booking_stream(rng: random.Random, houses: list[Bookable], guests: list[Guest]) -> Iterator[Request]:
     """Bookings, each of a house not booked before in this run, by a guest who does not own it."""
-    first = date.today() + timedelta(days=30)
     order = houses[:]
     rng.shuffle(order)
     for n, house in enumerate(order):
         guest = guests[n % len(guests)]
-        start = first + timedelta(days=rng.randint(0, 300))
+        start = date.today() + timedelta(days=rng.randint(1, STAY_WINDOW_DAYS))  # where the searches look
         body = {"house_id": house.house_id, "start_date": start.isoformat(),
                 "end_date": (start + timedelta(days=house.nights)).isoformat(), "guests": 1}
         yield Request("POST", "/api/v1.0/orders", json.dumps(body).encode(), guest.headers)

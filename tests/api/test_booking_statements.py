@@ -7,10 +7,13 @@ statement and Redis round trip of one booking.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import event
 
+from ihome.core import clock
 from ihome.core.cache import GEN_PREFIX
-from ihome.houses.cache import district_generation
+from ihome.houses.cache import search_generations
 
 
 def test_a_booking_sends_no_sql_after_its_commit_and_no_district_lookup(stay, db, redis):
@@ -24,7 +27,9 @@ def test_a_booking_sends_no_sql_after_its_commit_and_no_district_lookup(stay, db
     def on_release(_conn, name, _context):  # the test's transaction: the app's commit releases a savepoint
         committed.append(len(statements))
 
-    before = int(redis.get(GEN_PREFIX + district_generation(1)) or 0)
+    start = clock.today() + timedelta(days=4)
+    week = search_generations(1, start, start + timedelta(days=2))[1]  # district 1's searches of that week
+    before = int(redis.get(GEN_PREFIX + week) or 0)
     event.listen(engine, "before_cursor_execute", on_sql)
     event.listen(engine, "release_savepoint", on_release)
     try:
@@ -36,4 +41,4 @@ def test_a_booking_sends_no_sql_after_its_commit_and_no_district_lookup(stay, db
     after_commit = [s for s in statements[committed[-1]:] if not s.startswith("RELEASE")]
     assert after_commit == []
     assert not any(s.startswith("SELECT ih_house.area_id") for s in statements)
-    assert int(redis.get(GEN_PREFIX + district_generation(1)) or 0) == before + 1
+    assert int(redis.get(GEN_PREFIX + week) or 0) == before + 1

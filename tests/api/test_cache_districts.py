@@ -1,5 +1,5 @@
 """A change invalidates what it can affect, nothing more: a booking in one district leaves the cached
-searches of the others cached, and makes its own district's searches fresh (issue 14).
+searches of the others cached, and makes its own district's searches of those weeks fresh (issue 14).
 
 ``X-Cache`` (hit or miss) on the cached endpoints says whether the cache answered.
 """
@@ -32,8 +32,8 @@ def _dates() -> tuple[str, str]:
     return start.isoformat(), (start + timedelta(days=2)).isoformat()
 
 
-def _search(api, aid: int | None):
-    sd, ed = _dates()
+def _search(api, aid: int | None, dates: tuple[str, str] | None = None):
+    sd, ed = dates or _dates()
     response = api.get(f"/houses?sd={sd}&ed={ed}" + (f"&aid={aid}" if aid else "")).expect(200)
     return response.headers["X-Cache"], [h["house_id"] for h in response.data["houses"]]
 
@@ -100,3 +100,30 @@ def test_an_edit_refreshes_the_home_list_and_both_districts_of_a_move(two_distri
     assert _search(api, 3) == ("miss", [house_id])
     index = api.get("/houses/index")
     assert index.headers["X-Cache"] == "miss" and "Moved" in [h["title"] for h in index.data]
+
+
+def test_a_booking_keeps_searches_of_other_weeks_and_without_dates_cached(two_districts):
+    stay, house_id, other_id = two_districts
+    api = stay.guest_api
+    later = clock.today() + timedelta(days=40)
+    far = (later.isoformat(), (later + timedelta(days=3)).isoformat())
+    assert _search(api, 1, far) == ("miss", [house_id])
+    assert api.get("/houses?aid=1").headers["X-Cache"] == "miss"
+    _book(stay, house_id).expect(201)  # in 3 days: weeks apart
+    assert _search(api, 1, far) == ("hit", [house_id])
+    undated = api.get("/houses?aid=1")
+    assert undated.headers["X-Cache"] == "hit" and [h["house_id"] for h in undated.data["houses"]] == [house_id]
+    assert _search(api, 1) == ("miss", [])  # the booked week is fresh
+
+
+def test_a_booking_across_a_week_boundary_reaches_searches_of_either_week(two_districts, texts):
+    stay, house_id, other_id = two_districts
+    api = stay.guest_api
+    today = clock.today()
+    sunday = today + timedelta(days=14 + (6 - today.toordinal() % 7))  # the last night of one week (ordinal // 7)
+    assert (sunday.toordinal() + 1) % 7 == 0
+    next_week = (sunday + timedelta(days=1)).isoformat(), (sunday + timedelta(days=3)).isoformat()
+    assert _search(api, 1, next_week) == ("miss", [house_id])
+    stay.guest_api.post("/orders", json={"house_id": house_id, "start_date": sunday.isoformat(),
+                                         "end_date": (sunday + timedelta(days=2)).isoformat()}).expect(201)
+    assert _search(api, 1, next_week) == ("miss", [])

@@ -6,18 +6,23 @@ A change bumps only what it can affect:
   the house's detail and calendar, its district's searches, searches of every district, and the
   home list (which shows listings).
 - ``stays_changed``: only which nights are taken changed (a booking, a cancel, a rejection, an
-  expiry): the house's detail and calendar, its district's searches and searches of every district;
-  not the home list, which shows no availability. Under traffic that books in one district, the
-  cached searches of the other districts stay warm.
+  expiry): the house's detail and calendar, and the searches with dates whose stay shares a week
+  with the changed stay, in its district and of every district; not the home list, which shows no
+  availability, nor searches without dates (they show every listed house, booked or not). Under
+  traffic that books in one district, the cached searches of the other districts stay warm, and in
+  that district those of other weeks.
 
-A search with a district (``aid``) depends on ``district_generation(aid)``; one without a district (or
-with only a keyword) depends on ``SEARCH``, which every change bumps. Pages and search results are
+A search depends on its *scope*: ``district_generation(aid)`` with a district, ``SEARCH`` without (or
+with only a keyword), which listing changes bump; with dates also on ``scope:week:<n>`` for each
+week its stay touches (``search_generations``). A stay and a search window that share a night share
+that night's week, so a change can never miss a search it affects. Pages and search results are
 cached under these generations (``ihome.core.cache``), so the very next request misses and reads fresh.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +44,19 @@ def house_generation(house_id: int) -> str:
 def district_generation(area_id: int) -> str:
     """The generation of the searches of one district."""
     return f"search:area:{area_id}"
+
+
+def weeks(start: date, end: date) -> range:
+    """The week numbers (days since 0001-01-01 // 7) of the nights [start, end)."""
+    return range(start.toordinal() // 7, (end.toordinal() - 1) // 7 + 1)
+
+
+def search_generations(aid: int | None, start: date | None, end: date | None) -> list[str]:
+    """What a search of district ``aid`` (None: every district) for [start, end) depends on."""
+    scope = district_generation(aid) if aid is not None else SEARCH
+    if start is None or end is None or end <= start:
+        return [scope]
+    return [scope, *(f"{scope}:week:{week}" for week in weeks(start, end))]
 
 
 def _area_of(session: Any, house_id: int) -> int | None:
@@ -63,10 +81,17 @@ def house_changed(session: Any, house_id: int, *, also_areas: Iterable[int | Non
     bump_after_commit(session, INDEX, *_names(session, house_id, also_areas))
 
 
-def stays_changed(session: Any, house_id: int) -> None:
-    """After ``session`` commits, nothing cached that shows which nights of this house are free is
-    served again: its detail and calendar, its district's searches and searches of every district."""
-    bump_after_commit(session, *_names(session, house_id, ()))
+def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None) -> None:
+    """After ``session`` commits, nothing cached that shows whether the nights [start, end) of this house
+    are free is served again: its detail and calendar, and the searches with dates in the weeks of the
+    stay, of its district and of every district. Without the dates: every search of both scopes."""
+    if start is None or end is None or end <= start:
+        bump_after_commit(session, *_names(session, house_id, ()))
+        return
+    area = _area_of(session, house_id)
+    scopes = [SEARCH] if area is None else [SEARCH, district_generation(area)]
+    bump_after_commit(session, house_generation(house_id),
+                      *(f"{scope}:week:{week}" for scope in scopes for week in weeks(start, end)))
 
 
 def user_profile_changed(session: Any) -> None:

@@ -38,7 +38,7 @@ from ihome.core.cache import cached_json
 from ihome.core.errors import Invalid
 from ihome.core.i18n import current_language
 from ihome.extensions import db
-from ihome.houses.cache import PEOPLE, SEARCH, district_generation
+from ihome.houses.cache import PEOPLE, search_generations
 from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
 from ihome.houses.keyword import MAX_KEYWORD, keyword_condition
 from ihome.houses.models import Area, Facility, House, house_facility
@@ -299,7 +299,7 @@ def search_houses_json(*, area_id: int | str | None = None, start: date | str | 
     size = current_app.config["PAGE_SIZE"]
     key = (f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}:"
            f"{filters.key()}")
-    # a district's search depends on that district's houses only: bookings elsewhere leave it cached
-    scope = district_generation(aid) if aid is not None else SEARCH
+    # its district's listings and the weeks of its stay only: bookings elsewhere leave it cached
+    scope = search_generations(aid, sd, ed)
     return cached_json(key, lambda: SearchOut.model_validate(_load(aid, sd, ed, sort, number, size, filters))
-                       .model_dump(mode="json"), generations=[scope, PEOPLE, REFERENCE_GENERATION])
+                       .model_dump(mode="json"), generations=[*scope, PEOPLE, REFERENCE_GENERATION])

@@ -114,7 +114,7 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
             raise Conflict(_("These dates are already booked")) from exc
         raise
     record_creation(order_id=order.id, actor=f"user:{user_id}")
-    stays_changed(db.session, house_id)
+    stays_changed(db.session, house_id, start_date, end_date)
     _notify_host(house=house, start_date=start_date, end_date=end_date)
     return order
 

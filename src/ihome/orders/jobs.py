@@ -103,7 +103,7 @@ def _free_and_tell(message: Callable[[Order], str]) -> Callable[[Order], None]:
     """After an automatic cancel: the nights are free again, and the guest is told why."""
 
     def applied(order: Order) -> None:
-        stays_changed(db.session, order.house_id)
+        stays_changed(db.session, order.house_id, order.start_date, order.end_date)
         with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
             body = message(order)
         notify_guest(order=order, body=body)

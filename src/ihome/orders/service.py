@@ -76,7 +76,7 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
     elif action == "host_cancel" and seen is S.PAID:
         payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
     if action != "accept":  # the nights are free again
-        stays_changed(db.session, order.house_id)
+        stays_changed(db.session, order.house_id, order.start_date, order.end_date)
     _notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
 
