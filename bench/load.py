@@ -78,7 +78,7 @@ def run(name: str, port: int, paths: Iterable[str | Request], *, requests: int, 
             if remaining[0] <= 0:
                 return None
             remaining[0] -= 1
-            return next(source)
+            return next(source, None)  # a finite source ends the run early
 
     def worker() -> None:
         connection = http.client.HTTPConnection(host, port, timeout=30)

@@ -5,7 +5,7 @@ each gets a session written straight into the server's Redis (as ``run.admin_coo
 CSRF token the server mints for it (read from the ``Set-Cookie`` of one ``/healthz``). A booking is a
 ``POST /api/v1.0/orders`` of a house nobody else books in the run, for its minimum stay, starting
 in the next 60 days: the weeks the mixed run's searches look at, so bookings do invalidate searches
-(a generated order still pending in those weeks makes an occasional 409).
+(on nights clear of the house's generated orders, so every booking should be a 201).
 
 The mixed run: BENCH_MIXED_CONCURRENCY (default 4) connections, each picking at random for
 BENCH_MIXED_SECONDS (default 60) seconds: 5 % bookings, the rest reads (45 % a search from a pool of
@@ -47,6 +47,8 @@ class Bookable:
     house_id: int
     owner_id: int
     nights: int
+    busy: list[tuple[date, date]] = field(default_factory=list)  # active generated orders ending after today
+    pending: set[int] = field(default_factory=set)  # guests with an order of it waiting (one per house)
 
 
 @dataclass
@@ -88,28 +90,50 @@ def make_guests(instance: Path, port: int, user_ids: list[int]) -> list[Guest]:
 
 
 def bookables(app, guests: set[int]) -> list[Bookable]:
-    """Every house a guest of ``guests`` may book (not their own), with its minimum stay."""
+    """Every house a guest of ``guests`` may book (not their own), with its minimum stay and the stays
+    of its active generated orders ending after today (bench.generate books the future too)."""
     from sqlalchemy import select
 
     from ihome.extensions import db
     from ihome.houses.models import House
+    from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
 
     with app.app_context():
-        rows = db.session.execute(select(House.id, House.user_id, House.min_days, House.max_days)
-                                  .order_by(House.id)).all()
+        rows = db.session.execute(select(House.id, House.user_id, House.min_days).order_by(House.id)).all()
+        houses = {h: Bookable(h, owner, max(1, low)) for h, owner, low in rows if owner not in guests}
+        future = db.session.execute(select(Order.house_id, Order.start_date, Order.end_date, Order.user_id,
+                                           Order.status).where(
+            Order.status.in_([s.value for s in ACTIVE_STATUSES]), Order.end_date > date.today()))
+        waiting = {OrderStatus.WAIT_ACCEPT.value, OrderStatus.WAIT_PAYMENT.value}
+        for house_id, start, end, user_id, status in future:
+            if house_id in houses:
+                houses[house_id].busy.append((start, end))
+                if status in waiting:
+                    houses[house_id].pending.add(user_id)
         db.session.remove()
-    return [Bookable(h, owner, max(1, low)) for h, owner, low, _high in rows if owner not in guests]
+    return list(houses.values())
 
 
 def booking_stream(rng: random.Random, houses: list[Bookable], guests: list[Guest]) -> Iterator[Request]:
     """Bookings, each of a house not booked before in this run, by a guest who does not own it."""
+    if not houses or not guests:
+        raise RuntimeError("nothing to book: no free house or no guest in the generated data")
     order = houses[:]
     rng.shuffle(order)
-    for n, house in enumerate(order):
+    n = 0
+    for house in order:
         guest = guests[n % len(guests)]
-        start = date.today() + timedelta(days=rng.randint(1, STAY_WINDOW_DAYS))  # where the searches look
-        body = {"house_id": house.house_id, "start_date": start.isoformat(),
-                "end_date": (start + timedelta(days=house.nights)).isoformat(), "guests": 1}
+        if guest.user_id in house.pending:
+            continue
+        for _attempt in range(10):  # a stay clear of the house's generated orders
+            start = date.today() + timedelta(days=rng.randint(1, STAY_WINDOW_DAYS))  # where the searches look
+            end = start + timedelta(days=house.nights)
+            if not any(s < end and start < e for s, e in house.busy):
+                break
+        else:
+            continue
+        n += 1
+        body = {"house_id": house.house_id, "start_date": start.isoformat(), "end_date": end.isoformat(), "guests": 1}
         yield Request("POST", "/api/v1.0/orders", json.dumps(body).encode(), guest.headers)
 
 
