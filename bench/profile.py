@@ -8,8 +8,8 @@ with ONE gunicorn worker (PROFILE_THREADS threads, default 4) so a single proces
 request, then for each scenario loads it (wrk on one URL for cached reads, the Python client for
 uncached searches and bookings) while ``py-spy record --format raw`` samples that worker for
 PROFILE_SECONDS (default 8). Writes, per scenario, the top functions by own time and by inclusive
-time (a share of the samples) to bench/results/<date>-profile-<scenario>.txt, and the raw folded
-stacks beside it (``.folded``, not committed; ``flamegraph.pl`` or speedscope read them).
+time (a share of the samples) to bench/results/<date>-profile-<scenario>[-PROFILE_LABEL].txt, and the
+raw folded stacks beside it (``.folded``, not committed; ``flamegraph.pl`` or speedscope read them).
 Needs root (py-spy attaches to another process) and wrk.
 """
 
@@ -142,12 +142,14 @@ def main() -> int:
                         run(name, port, stream, requests=seconds * 40, concurrency=8)
                 else:
                     continue
-                folded = RESULTS / f"{date.today()}-profile-{name}.folded"
+                label = os.environ.get("PROFILE_LABEL", "")
+                stem = f"{date.today()}-profile-{name}{'-' + label if label else ''}"
+                folded = RESULTS / f"{stem}.folded"
                 record(pid, seconds, folded, load)
                 text = (f"py-spy of one gunicorn worker (1 x {setting('PROFILE_THREADS', 4)} threads, SQLite, "
                         f"{houses:,} houses), scenario {name}, {seconds} s, load average {os.getloadavg()[0]:.1f}\n\n"
                         + summarise(folded))
-                (RESULTS / f"{date.today()}-profile-{name}.txt").write_text(text)
+                (RESULTS / f"{stem}.txt").write_text(text)
                 print(text, flush=True)
     finally:
         shutil.rmtree(root, ignore_errors=True)
