@@ -8,7 +8,8 @@ UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv
 # --compile-bytecode: machines with PYTHONDONTWRITEBYTECODE=1 would otherwise compile every import at each start
 SYNC := $(UV) sync --locked --inexact --quiet --compile-bytecode
 
-.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-uploads demo screenshots clean
+.PHONY: run test test-sqlite test-postgresql scale lint lock system-deps translations bench bench-smoke bench-profile \
+	bench-statements bench-uploads demo screenshots clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +61,18 @@ translations: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed system-deps
 	$(PY) -m bench.run
+
+# `make bench` at 2,000 houses for a few seconds per row, checked by a test (tests/bench; not in `make test`).
+bench-smoke: $(VENV)/.test-installed system-deps
+	sh bench/deps.sh
+	IHOME_BENCH_SMOKE=1 IHOME_TEST_DB=sqlite $(PY) -m pytest tests/bench -q -s -p no:randomly
+
+# py-spy on one gunicorn worker per scenario (root), and the statements of one booking.
+bench-profile: $(VENV)/.test-installed system-deps
+	$(PY) -m bench.profile
+
+bench-statements: $(VENV)/.test-installed
+	$(PY) -m bench.statements
 
 bench-uploads: $(VENV)/.test-installed
 	$(PY) -m bench.uploads

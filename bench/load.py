@@ -18,6 +18,16 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Request(NamedTuple):
+    """One request of the Python client beyond a plain GET (a booking: POST with a body and cookies)."""
+
+    method: str
+    path: str
+    body: bytes | None = None
+    headers: dict[str, str] | None = None
 
 
 @dataclass
@@ -32,6 +42,7 @@ class Result:
     errors: int
     client: str = "python"
     percentiles: dict[float, float] | None = None  # ms, when the client reports them (wrk)
+    statuses: dict[int, int] | None = None  # how many of each status other than 200/201 (Python client)
 
     @property
     def throughput(self) -> float:
@@ -48,24 +59,26 @@ class Result:
         return ordered[index] * 1000
 
 
-def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrency: int,
+def run(name: str, port: int, paths: Iterable[str | Request], *, requests: int, concurrency: int,
         host: str = "127.0.0.1", headers: dict[str, str] | None = None) -> Result:
-    """Send ``requests`` GETs for ``paths`` (taken in order) with ``concurrency`` connections
-    (``headers`` added to each, e.g. a session cookie)."""
+    """Send ``requests`` requests for ``paths`` (taken in order: a path is a GET, a ``Request`` says
+    more) with ``concurrency`` connections (``headers`` added to each, e.g. a session cookie).
+    A 200 or 201 answer is a success; anything else counts as an error."""
     if host not in {"127.0.0.1", "localhost"}:
         raise ValueError("the benchmark only talks to this machine")
-    source: Iterator[str] = iter(paths)
+    source: Iterator[str | Request] = iter(paths)
     lock = threading.Lock()
     remaining = [requests]
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[int, int] = {}
 
-    def next_path() -> str | None:
+    def next_path() -> str | Request | None:
         with lock:
             if remaining[0] <= 0:
                 return None
             remaining[0] -= 1
-            return next(source)
+            return next(source, None)  # a finite source ends the run early
 
     def worker() -> None:
         connection = http.client.HTTPConnection(host, port, timeout=30)
@@ -73,12 +86,16 @@ def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrenc
         failed = 0
         while (path := next_path()) is not None:
             started = time.perf_counter()
+            item = path if isinstance(path, Request) else Request("GET", path)
             try:
-                connection.request("GET", path, headers={"Accept": "application/json", **(headers or {})})
+                connection.request(item.method, item.path, body=item.body,
+                                   headers={"Accept": "application/json", **(headers or {}), **(item.headers or {})})
                 response = connection.getresponse()
                 response.read()
-                if response.status != 200:
+                if response.status not in (200, 201):
                     failed += 1
+                    with lock:
+                        statuses[response.status] = statuses.get(response.status, 0) + 1
             except (OSError, http.client.HTTPException):
                 failed += 1
                 connection.close()
@@ -95,7 +112,8 @@ def run(name: str, port: int, paths: Iterable[str], *, requests: int, concurrenc
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(name, requests, concurrency, time.perf_counter() - started, latencies, errors[0])
+    return Result(name, requests, concurrency, time.perf_counter() - started, latencies, errors[0],
+                  statuses=statuses or None)
 
 
 WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -135,12 +153,22 @@ def run_wrk(name: str, port: int, path: str, *, seconds: int, connections: int, 
     return parse_wrk(name, output, connections)
 
 
-def table(results: list[Result]) -> str:
-    """The results as a fixed-width text table."""
-    header = (f"{'scenario':<38} {'client':>6} {'requests':>8} {'conc':>4} {'errors':>6} {'req/s':>9} "
-              f"{'p50 ms':>8} {'p99 ms':>8}")
+def floor_of(result: Result, floors: dict[tuple[str, int], float]) -> float | None:
+    """The floor measured by the same client with the same number in flight (or the nearest number)."""
+    same = [(abs(conc - result.concurrency), value) for (client, conc), value in floors.items()
+            if client == result.client]
+    return min(same)[1] if same else None
+
+
+def table(results: list[Result], floors: dict[tuple[str, int], float] | None = None) -> str:
+    """The results as a fixed-width text table; with ``floors``, each req/s also as a fraction of the
+    floor endpoint measured by the same client (``× floor``)."""
+    header = (f"{'scenario':<44} {'client':>6} {'requests':>8} {'conc':>4} {'errors':>6} {'req/s':>9} "
+              f"{'× floor':>7} {'p50 ms':>8} {'p99 ms':>8}")
     lines = [header, "-" * len(header)]
     for r in results:
-        lines.append(f"{r.name:<38} {r.client:>6} {r.requests:>8} {r.concurrency:>4} {r.errors:>6} "
-                     f"{r.throughput:>9.0f} {r.percentile(0.50):>8.1f} {r.percentile(0.99):>8.1f}")
+        floor = floor_of(r, floors or {})
+        share = f"{r.throughput / floor:>7.3f}" if floor else f"{'':>7}"
+        lines.append(f"{r.name:<44} {r.client:>6} {r.requests:>8} {r.concurrency:>4} {r.errors:>6} "
+                     f"{r.throughput:>9.0f} {share} {r.percentile(0.50):>8.1f} {r.percentile(0.99):>8.1f}")
     return "\n".join(lines)

@@ -27,6 +27,18 @@ Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on Pos
 keyword and multi-filter searches, issue 13); cached reads >= 2,000 requests/s. Keyword searches use
 bench.generate's Chinese titles and addresses; the 2-character ones show the no-trigram fallback.
 
+The floor (issue 14): ``ihome serve`` runs with IHOME_BENCH_FLOOR=1, which adds GET /api/v1.0/_floor,
+a trivial JSON view passing through every hook of the app (``ihome.core.floor``). It is measured in
+the same run by both clients (wrk, and the Python client with 2 and with 8 in flight), and every row
+shows its req/s also as a fraction of the floor measured by the same client ("× floor").
+
+Writes: BENCH_BOOKINGS (default 400) bookings of distinct houses by BENCH_GUESTS (20) logged-in
+guests, 8 in flight; then the mixed run of bench.traffic: read only, then 95 % reads / 5 % bookings,
+BENCH_MIXED_SECONDS (60) each with BENCH_MIXED_CONCURRENCY (4) connections over BENCH_MIXED_SEARCHES
+(200) popular searches and 500 houses, reporting the search cache hit ratio (from ``X-Cache``) and
+search p99 mixed vs read only. BENCH_FLOOR_REQUESTS (2000): Python-client floor requests.
+BENCH_RESULTS: where the table is written (default bench/results).
+
 Statistics: after generating, ``ihome stats rebuild`` rolls up the last 366 days (its time is in the
 table's header); then an administrator asks for BENCH_STATS_REQUESTS (default 100) summaries of
 30-day ranges and as many 366-day daily series (metric varied), 2 in flight. Target: p99 <= 200 ms.
@@ -44,6 +56,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -51,10 +65,12 @@ from urllib.parse import quote
 from tests.support.live import LiveServer, free_port
 from tests.support.postgres import PostgresCluster, pg_bin
 
+from bench import traffic
 from bench.generate import generate
-from bench.load import Result, run, run_wrk, table
+from bench.load import Request, Result, run, run_wrk, table
 
 RESULTS = Path(__file__).resolve().parent / "results"
+FLOOR = "/api/v1.0/_floor"
 SORTS = ("new", "booking", "price-inc", "price-des")
 AREAS = 16
 
@@ -66,7 +82,9 @@ def setting(name: str, default: int) -> int:
 def server(instance: Path, database_url: str, workers: int, threads: int) -> LiveServer:
     """``ihome serve`` for measuring: its own embedded Redis, no Celery, no access log."""
     return LiveServer(instance=instance, database_url=database_url, redis_url=None, workers=workers,
-                      extra_env={"IHOME_LOG_LEVEL": "WARNING"},
+                      extra_env={"IHOME_LOG_LEVEL": "WARNING", "IHOME_BENCH_FLOOR": "1",
+                                 # bookings come from a few guests: lift the per-guest pending cap
+                                 "IHOME_MAX_PENDING_PER_GUEST": "1000000"},
                       serve_args=("--threads", str(threads), "--no-celery", "--no-access-log"))
 
 
@@ -129,21 +147,33 @@ def have_wrk() -> bool:
     return shutil.which("wrk") is not None
 
 
-def measure(port: int, houses: int, wrk: bool) -> tuple[list[Result], list[str]]:
-    """Every scenario: uncached latency (Python client), then cached throughput (wrk); and the
-    throughput of each wrk run, slowest first."""
+@dataclass
+class Measured:
+    """Every row, the spread of the wrk runs, the floors by (client, in flight), the mixed run's summary."""
+
+    results: list[Result] = field(default_factory=list)
+    spreads: list[str] = field(default_factory=list)
+    floors: dict[tuple[str, int], float] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+
+
+def measure(port: int, houses: int, wrk: bool, writes: Writes | None = None) -> Measured:
+    """Every scenario: the floor, uncached latency (Python client), cached throughput (wrk), then
+    bookings and the mixed run when ``writes`` is given."""
     rng = random.Random(11)
     uncached = setting("BENCH_REQUESTS", 400)
     concurrency = setting("BENCH_CONCURRENCY", 2)
     seconds = setting("BENCH_SECONDS", 3)
     connections = setting("BENCH_CONNECTIONS", 8)
-    results: list[Result] = []
-    spreads: list[str] = []
+    measured = Measured()
+    results, spreads = measured.results, measured.spreads
 
     def show(result: Result) -> None:
         print(f"  {result.name:<38} {result.throughput:7.0f} req/s  p50 {result.percentile(0.5):6.1f} ms  "
-              f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors}", flush=True)
+              f"p99 {result.percentile(0.99):6.1f} ms  errors {result.errors} {result.statuses or ''}", flush=True)
         results.append(result)
+        if result.statuses:
+            measured.summary.append(f"{result.name}: statuses other than 200/201: {result.statuses}")
 
     def once(name: str, paths, requests: int, in_flight: int = concurrency) -> None:
         show(run(name, port, paths, requests=requests, concurrency=in_flight))
@@ -159,6 +189,10 @@ def measure(port: int, houses: int, wrk: bool) -> tuple[list[Result], list[str]]
             once(name, itertools.repeat(path), seconds * 1000, connections)
 
     run("warm-up", port, itertools.cycle(["/api/v1.0/areas", "/healthz"]), requests=200, concurrency=concurrency)
+    floor_requests = setting("BENCH_FLOOR_REQUESTS", 2000)
+    for in_flight in sorted({concurrency, 8}):
+        once(f"floor {FLOOR}", itertools.repeat(FLOOR), floor_requests, in_flight)
+        measured.floors[("python", in_flight)] = results[-1].throughput
     for sort in SORTS:
         once(f"search aid+dates sk={sort} uncached", iter(unique_searches(rng, sort, uncached, houses)), uncached)
     once("search sk=new uncached, 8 in flight", iter(unique_searches(rng, "new", uncached, houses)), uncached, 8)
@@ -168,12 +202,67 @@ def measure(port: int, houses: int, wrk: bool) -> tuple[list[Result], list[str]]
     details = [f"/api/v1.0/houses/{n}" for n in rng.sample(range(1, houses + 1), min(uncached, houses))]
     once("detail uncached", iter(details), len(details))
     hot = unique_searches(rng, "new", 1, houses)[0]
-    run("warm", port, [hot, details[0], "/api/v1.0/houses/index", "/"], requests=4, concurrency=1)
+    page = f"/houses/{details[0].rsplit('/', 1)[1]}"
+    run("warm", port, [hot, details[0], "/api/v1.0/houses/index", "/", page], requests=5, concurrency=1)
+    hammer(f"floor {FLOOR}", FLOOR)
+    measured.floors[(results[-1].client, results[-1].concurrency)] = results[-1].throughput
     hammer("search aid+dates cached", hot)
     hammer("detail cached", details[0])
     hammer("home list /houses/index cached", "/api/v1.0/houses/index")
     hammer("home page / (HTML)", "/")
-    return results, spreads
+    hammer("house page /houses/<id> (HTML)", page)
+    if writes is not None:
+        bookings = setting("BENCH_BOOKINGS", 400)
+        once("booking distinct houses, 8 in flight", writes.stream, bookings, 8)
+        measured.summary += measure_mixed(port, houses, rng, writes, results)
+    return measured
+
+
+@dataclass
+class Writes:
+    """What bookings need: a stream of bookings on distinct houses by logged-in guests."""
+
+    stream: Iterator[Request]
+
+
+def popular_searches(rng: random.Random, houses: int, count: int) -> list[str]:
+    """The searches of the mixed run: every district, 2-night stays in the next 60 days, each sort, page 1."""
+    today = date.today()
+    seen: set[str] = set()
+    while len(seen) < count:
+        start = today + timedelta(days=rng.randint(1, traffic.STAY_WINDOW_DAYS))
+        seen.add(f"/api/v1.0/houses?aid={rng.randint(1, AREAS)}&sd={start}&ed={start + timedelta(days=2)}"
+                 f"&sk={rng.choice(SORTS)}&p=1")
+    return sorted(seen)
+
+
+def measure_mixed(port: int, houses: int, rng: random.Random, writes: Writes, results: list[Result]) -> list[str]:
+    """Read only, then 95 % reads / 5 % bookings, for BENCH_MIXED_SECONDS each on a warmed cache."""
+    seconds = setting("BENCH_MIXED_SECONDS", 60)
+    concurrency = setting("BENCH_MIXED_CONCURRENCY", 4)
+    searches = popular_searches(rng, houses, setting("BENCH_MIXED_SEARCHES", 200))
+    details = [f"/api/v1.0/houses/{n}" for n in rng.sample(range(1, houses + 1), min(500, houses))]
+    run("warm mixed", port, searches + details, requests=len(searches) + len(details), concurrency=2)
+    summary = []
+    p99 = {}
+    for label, bookings in (("read only", None), ("mixed 5% bookings", writes.stream)):
+        tally = traffic.mixed(port, seconds=seconds, concurrency=concurrency, searches=searches, details=details,
+                              bookings=bookings)
+        rows = traffic.tally_results(label, tally, seconds, concurrency)
+        results.extend(rows)
+        for row in rows:
+            print(f"  {row.name:<38} {row.throughput:7.0f} req/s  p50 {row.percentile(0.5):6.1f} ms  "
+                  f"p99 {row.percentile(0.99):6.1f} ms", flush=True)
+        p99[label] = next((r.percentile(0.99) for r in rows if r.name.endswith(": search")), 0.0)
+        ratio = traffic.hit_ratio(tally)
+        summary.append(f"{label} ({seconds} s, {concurrency} in flight): search cache hit ratio "
+                       + (f"{ratio:.1%}" if ratio is not None else "unknown (no X-Cache header)")
+                       + f" of {tally.search_hits + tally.search_misses + tally.search_unknown} searches; "
+                       f"errors {tally.errors} {tally.statuses or ''}")
+    if p99.get("read only"):
+        summary.append(f"search p99 mixed / read only: {p99['mixed 5% bookings']:.1f} / {p99['read only']:.1f} ms "
+                       f"= {p99['mixed 5% bookings'] / p99['read only']:.2f}x (target <= 2x; hit ratio target >= 80%)")
+    return summary
 
 
 def stats_paths(rng: random.Random, count: int) -> tuple[list[str], list[str]]:
@@ -260,6 +349,8 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         calendar = setting("BENCH_CALENDAR", 1) == 1
         timings = generate(app, houses=houses, orders=orders, calendar=calendar)
         admin_id, timings["stats rebuild 366 days"] = roll_up(app)
+        guest_ids = guests_of(app, setting("BENCH_GUESTS", 20))
+        houses_to_book = traffic.bookables(app, set(guest_ids))
         print(f"[{kind}] stats rollup of 366 days in {timings['stats rebuild 366 days']:.1f} s", flush=True)
         with app.app_context():
             db.engine.dispose()  # the server gets the database to itself
@@ -269,19 +360,37 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
         start_timeout = setting("BENCH_START_TIMEOUT", 60)
         with server(instance, url, workers, threads).start(timeout=start_timeout) as running:  # stopped on exit
             load = os.getloadavg()[0]
-            results, spreads = ([], []) if os.environ.get("BENCH_STATS_ONLY") else measure(running.port, houses, wrk)
-            results += measure_stats(running.port, instance, admin_id)
+            if os.environ.get("BENCH_STATS_ONLY"):
+                measured = Measured()
+            else:
+                guests = traffic.make_guests(instance, running.port, guest_ids)
+                writes = Writes(traffic.booking_stream(random.Random(17), houses_to_book, guests))
+                measured = measure(running.port, houses, wrk, writes)
+            measured.results += measure_stats(running.port, instance, admin_id)
             load_after = os.getloadavg()[0]
-        return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads,
-                      calendar)
+        return report(kind, houses, orders, timings, measured, (load, load_after), (workers, threads), calendar)
     finally:
         if cluster is not None:
             cluster.stop()
         shutil.rmtree(root, ignore_errors=True)
 
 
-def report(kind: str, houses: int, orders: int, timings: dict[str, float], results: list[Result],
-           load: tuple[float, float], server: tuple[int, int], spreads: list[str], calendar: bool = True) -> str:
+def guests_of(app, count: int) -> list[int]:
+    """``count`` generated guests (users without a real name)."""
+    from sqlalchemy import select
+
+    from ihome.accounts.models import User
+    from ihome.extensions import db
+
+    with app.app_context():
+        ids = list(db.session.scalars(select(User.id).where(User.real_name.is_(None), User.is_admin.is_(False))
+                                      .order_by(User.id).limit(count)))
+        db.session.remove()
+    return ids
+
+
+def report(kind: str, houses: int, orders: int, timings: dict[str, float], measured: Measured,
+           load: tuple[float, float], server: tuple[int, int], calendar: bool = True) -> str:
     lines = [
         f"iHome benchmark — {kind} — {date.today()}",
         f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
@@ -296,12 +405,18 @@ def report(kind: str, houses: int, orders: int, timings: dict[str, float], resul
         "request (uncached); wrk = one URL, one thread (cached)",
         "targets: uncached search with dates p99 <= 50 ms (PostgreSQL); cached reads >= 2,000 req/s; "
         "statistics summary and 366-day series p99 <= 200 ms",
+        f"floor: {FLOOR}, a trivial JSON view in the same server; '× floor' = req/s / the floor's req/s measured "
+        "by the same client (wrk, or the Python client with the same number in flight). Issue 14's targets: "
+        "cached detail/search/home list >= 0.60, HTML pages >= 0.30, uncached search 8 in flight >= 0.04, "
+        "bookings 8 in flight >= 0.08",
         "",
-        table(results),
+        table(measured.results, measured.floors),
         "",
     ]
-    if spreads:
-        lines += ["wrk rows show the median of these runs:", *(f"  {line}" for line in spreads), ""]
+    if measured.summary:
+        lines += ["mixed run and errors:", *(f"  {line}" for line in measured.summary), ""]
+    if measured.spreads:
+        lines += ["wrk rows show the median of these runs:", *(f"  {line}" for line in measured.spreads), ""]
     return "\n".join(lines)
 
 
@@ -309,14 +424,15 @@ def main() -> int:
     houses = setting("BENCH_HOUSES", 100_000)
     orders = setting("BENCH_ORDERS", 1_000_000)
     kinds = [k.strip() for k in os.environ.get("BENCH_DBS", "sqlite,postgresql").split(",") if k.strip()]
-    RESULTS.mkdir(exist_ok=True)
+    results = Path(os.environ.get("BENCH_RESULTS") or RESULTS)
+    results.mkdir(parents=True, exist_ok=True)
     for kind in kinds:
         if kind == "postgresql" and pg_bin() is None:
             print("[postgresql] skipped: PostgreSQL is not installed (apt-get install -y postgresql)")
             continue
         text = bench_database(kind, houses, orders)
         label = os.environ.get("BENCH_LABEL", "")
-        path = RESULTS / f"{date.today()}-{kind}{'-' + label if label else ''}.txt"
+        path = results / f"{date.today()}-{kind}{'-' + label if label else ''}.txt"
         path.write_text(text)
         print("\n" + text + f"written to {path}\n", flush=True)
     return 0

@@ -174,7 +174,7 @@ def register_blueprints(app: APIFlask) -> None:
     from ihome.admin import counters as admin_counters
     from ihome.admin import stats_api as admin_stats_api
     from ihome.admin import views as admin_views
-    from ihome.core import docs, health, media
+    from ihome.core import docs, floor, health, media
     from ihome.houses import api as houses_api
     from ihome.houses import views as houses_views
     from ihome.orders import api as orders_api
@@ -198,6 +198,7 @@ def register_blueprints(app: APIFlask) -> None:
 
     for module in (reviews_api, reviews_views, ical_api, ical_views):
         module.register(app)
+    floor.register(app)  # only with IHOME_BENCH_FLOOR (the benchmark)
 
 
 def register_tasks(app: APIFlask) -> None:

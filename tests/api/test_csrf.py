@@ -80,3 +80,31 @@ def test_pages_embed_the_cookies_token(app):
     html = client.get("/login").get_data(as_text=True)
     token = client.get_cookie("csrf_token").value
     assert f'content="{token}"' in html
+
+
+def test_a_cookieless_read_of_the_api_mints_no_token_but_pages_and_refusals_do(app):
+    """Issue 14: anonymous API reads skip the HMAC and the Set-Cookie; every way to a state change still has one."""
+    client = app.test_client()
+    read = client.get(API + "/areas")
+    assert read.status_code == 200 and "Set-Cookie" not in read.headers
+    assert client.get_cookie("csrf_token") is None
+    client.get("/login")  # a page: the token is in the cookie and in the page
+    assert client.get_cookie("csrf_token") is not None
+    bare = app.test_client()
+    refused = bare.post(API + "/sessions", json={"mobile": "13800000000", "password": "wrong"})
+    assert (refused.status_code, refused.json["errno"]) == (400, "4004")
+    token = bare.get_cookie("csrf_token").value  # the refusal carries a fresh token: the retry passes the check
+    retry = bare.post(API + "/sessions", json={"mobile": "13800000000", "password": "wrong"},
+                      headers={"X-CSRFToken": token})
+    assert (retry.status_code, retry.json["errno"]) == (401, "4102")
+
+
+def test_a_logged_in_client_without_a_token_gets_one_from_an_api_read(app, db):
+    client = app.test_client()
+    user_id, _ = _user(app)
+    login(client, user_id)  # a session cookie, no token
+    client.get(API + "/areas")
+    token = client.get_cookie("csrf_token").value
+    assert client.put(API + "/user/name", json={"name": "read-then-write"},
+                      headers={"X-CSRFToken": token}).status_code == 200
+    assert db.session.get(User, user_id).name == "read-then-write"

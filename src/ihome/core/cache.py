@@ -1,15 +1,26 @@
-"""A read-through cache in Redis with versioned keys, which never serves stale data.
+"""A read-through cache in Redis with generation stamps, which never serves stale data.
 
-Each cached value's key embeds the current value of one or more *generation counters*
-(``ihome:gen:<name>``). A change bumps the counters it affects (``bump``), so the very next read
-builds a new key and misses; old entries simply expire. Nothing has to guess which keys to delete.
+Each cached value depends on one or more *generation counters* (``ihome:gen:<name>``). A change
+bumps the counters it affects (``bump``); every stored value carries the *stamp* of the counters it
+was built at (their values, read before the loader ran), and a read serves it only when the stamp
+still matches the counters now. Nothing has to guess which keys to delete.
 
-Redis being down degrades to uncached reads: ``cached`` then calls the loader directly.
+One read is one plain ``MGET`` of the value and its counters: no Lua script to run on the server,
+and the value is the JSON bytes the API sends, so a hit is neither parsed nor validated again
+(``cached_json``; ``cached`` parses them for callers that want data).
+
+Why a stamp in the value rather than the generations in the key: the read stays one round trip,
+and a rebuilt value replaces the old one under the same key. A loader that raced a change stores
+its value with the stamp it read before the change, which no reader matches after the bump; at
+worst it overwrites a fresher entry, which costs one more miss, never a stale answer.
+
+Redis being down degrades to uncached reads: the loader is called directly.
 
 Everything here lives in the cache Redis (``get_cache_redis``), never beside sessions and the task
 queue: under ``ihome serve`` a server of its own with ``maxmemory`` and ``volatile-lru``. Values
 always carry a TTL and generation counters never do, so eviction drops old values, never a
-counter (a lost counter would restart at 0 and could reach a stale value again).
+counter (a lost counter would restart at 0 and could match an old stamp again).
+(A single-node or Sentinel Redis; on Redis Cluster the keys of one MGET would need one hash slot.)
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import redis
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -31,30 +42,48 @@ T = TypeVar("T")
 PREFIX = "ihome:cache:"
 GEN_PREFIX = "ihome:gen:"
 BUMPS = "ihome.cache_bumps"
+SEPARATOR = b"\n"  # between the stamp and the JSON (a stamp holds digits and commas only)
 # Down, or refusing a write (out of memory): either way the read goes to the loader.
 REDIS_DOWN = (redis.exceptions.RedisError,)
 
 
-# One round trip per read: the generations, the versioned key, and the value under it.
-# KEYS: the generation counters; ARGV[1]: the base key; ARGV[2..]: the generation names.
-# (A single-node or Sentinel Redis; on Redis Cluster the keys would need one hash slot.)
-READ_SCRIPT = """
-local key = ARGV[1]
-for i, counter in ipairs(KEYS) do
-  key = key .. '|' .. ARGV[i + 1] .. '=' .. (redis.call('GET', counter) or '0')
-end
-return {key, redis.call('GET', key)}
-"""
+def to_json(value: Any) -> bytes:
+    """The bytes Flask's JSON provider would send for ``value`` (sorted keys, compact, UTF-8)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 
-def _read(key: str, names: list[str]) -> tuple[str, bytes | None]:
-    """(the versioned key, its cached value or None), in one Redis round trip."""
-    script = current_app.extensions.get("ihome.cache_read")
-    if script is None:
-        script = current_app.extensions["ihome.cache_read"] = get_cache_redis().register_script(READ_SCRIPT)
-    result = script(keys=[GEN_PREFIX + n for n in names], args=[PREFIX + key, *names])
-    full_key = result[0].decode() if isinstance(result[0], bytes) else result[0]
-    return full_key, (result[1] if len(result) > 1 else None)
+def _stamp(counters: list[bytes | None]) -> bytes:
+    return b",".join(c or b"0" for c in counters)
+
+
+def cached_json(key: str, loader: Callable[[], Any], *, generations: Iterable[str] = (),
+                ttl: int | None = None) -> bytes:
+    """The JSON bytes of the value under ``key`` at the current generations; ``loader`` on a miss.
+
+    ``loader`` returns JSON-serialisable data. Whether this request was a hit is left in
+    ``g.cache_hit`` (the ``X-Cache`` header of the cached API answers).
+    """
+    full_key = PREFIX + key
+    try:
+        found = get_cache_redis().mget([full_key, *(GEN_PREFIX + n for n in generations)])
+    except REDIS_DOWN as exc:
+        log.warning("cache unavailable, reading %s uncached: %s", key, exc)
+        g.cache_hit = False
+        return to_json(loader())
+    stamp = _stamp(found[1:])
+    raw = found[0]
+    if raw is not None:
+        stored, _, payload = raw.partition(SEPARATOR)
+        if stored == stamp:
+            g.cache_hit = True
+            return payload
+    payload = to_json(loader())
+    g.cache_hit = False  # after the loader, which may read other cached values
+    try:
+        get_cache_redis().set(full_key, stamp + SEPARATOR + payload, ex=ttl or current_app.config["CACHE_TTL"])
+    except REDIS_DOWN as exc:
+        log.warning("cache unavailable, not storing %s: %s", key, exc)
+    return payload
 
 
 def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = (), ttl: int | None = None) -> T:
@@ -62,21 +91,7 @@ def cached(key: str, loader: Callable[[], T], *, generations: Iterable[str] = ()
 
     ``loader`` must return JSON-serialisable data (the same shape it returns uncached).
     """
-    names = list(generations)
-    ttl = ttl or current_app.config["CACHE_TTL"]
-    try:
-        full_key, raw = _read(key, names)
-        if raw is not None:
-            return json.loads(raw)
-    except REDIS_DOWN as exc:
-        log.warning("cache unavailable, reading %s uncached: %s", key, exc)
-        return loader()
-    value = loader()
-    try:
-        get_cache_redis().set(full_key, json.dumps(value, ensure_ascii=False, default=str), ex=ttl)
-    except REDIS_DOWN as exc:
-        log.warning("cache unavailable, not storing %s: %s", key, exc)
-    return value
+    return json.loads(cached_json(key, loader, generations=generations, ttl=ttl))
 
 
 def bump(*names: str) -> None:
@@ -86,7 +101,7 @@ def bump(*names: str) -> None:
     only moves forward, and values expire within ``CACHE_TTL``.
     """
     try:
-        pipe = get_cache_redis().pipeline()
+        pipe = get_cache_redis().pipeline(transaction=False)  # independent counters: no MULTI/EXEC needed
         for name in names:
             pipe.incr(GEN_PREFIX + name)
         pipe.execute()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import jsonify
+from flask import Response, g, jsonify
 from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
@@ -31,4 +32,20 @@ def envelope(data: Any = None, *, errno: RET = RET.OK, errmsg: str | None = None
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
+    return response
+
+
+def ok_json(data: bytes, status: int = 200) -> Response:
+    """A success envelope around ``data``, JSON bytes already in the output schema's shape (a cached
+    read, validated when it was stored): sent as they are; the same JSON ``ok`` would send (sorted keys,
+    compact), without parsing, validating and serialising the data again.
+
+    ``X-Cache: hit`` or ``miss`` says whether the cache answered (``ihome.core.cache``).
+    """
+    message = json.dumps(_("Success"), ensure_ascii=False).encode()
+    body = b'{"data":' + data + b',"errmsg":' + message + b',"errno":"' + RET.OK.value.encode() + b'"}\n'
+    response = Response(body, status=status, mimetype="application/json")
+    hit = g.get("cache_hit")
+    if hit is not None:
+        response.headers["X-Cache"] = "hit" if hit else "miss"
     return response

@@ -5,6 +5,13 @@ cookie in the ``X-CSRFToken`` header. A cross-site page can neither read our coo
 The token is also signed for the session (``nonce.HMAC(secret key, session id|nonce)``; before a login,
 for "anonymous"): a cookie planted by a sibling subdomain, or minted for another session, is refused,
 and a login (a new session id) or a logout gets a new token in the same response.
+
+Tokens are minted where a client can need one: every page (``base.html`` embeds it), every answer to
+a state change (a login or logout rotates it; a refused request carries a fresh one), every answer to
+a client holding a session or a stale token. The one exception is a read of the JSON API
+(GET/HEAD under ``/api/``) by a client with no cookie at all: it cannot post anything without first
+loading a page or ``/healthz`` (or receiving the 400 of a POST), each of which sets the cookie, so
+minting for it would only cost every anonymous read an HMAC and a ``Set-Cookie``.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ CSRF_COOKIE = "csrf_token"
 CSRF_HEADER = "X-CSRFToken"
 CSRF_TOKEN = re.compile(r"[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}")  # nonce . HMAC-SHA256(secret, binding|nonce)
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_READS = frozenset({"GET", "HEAD"})
+API_PREFIX = "/api/"
 MAX_NEXT_LENGTH = 2048
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -160,8 +169,15 @@ def _check_csrf() -> None:
         raise DataError(_("Missing or wrong CSRF token: send the csrf_token cookie's value in X-CSRFToken"))
 
 
+def _needs_no_token() -> bool:
+    """A cookieless read of the JSON API (see the module docstring)."""
+    return request.method in SAFE_READS and not request.cookies and request.path.startswith(API_PREFIX)
+
+
 def _set_csrf_cookie(response):
     """A fresh token whenever the client's is missing or not minted for its session (after a login or logout)."""
+    if _needs_no_token() and not g.get("csrf_token"):
+        return response
     binding = _csrf_binding()
     if binding is None or _minted_for(request.cookies.get(CSRF_COOKIE, ""), binding):
         return response
@@ -210,7 +226,10 @@ def _content_security_policy() -> str:
 
 
 def _security_headers(response):
-    response.headers.setdefault("Content-Security-Policy", _content_security_policy())
+    policy = current_app.extensions.get("ihome.csp")
+    if policy is None:  # built once per app: it depends on configuration only
+        policy = current_app.extensions["ihome.csp"] = _content_security_policy()
+    response.headers.setdefault("Content-Security-Policy", policy)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

@@ -1,18 +1,37 @@
 """Cache generations of the houses domain: what to bump when something a reader sees changes.
 
-``house_changed`` is the one call for every change that can alter what a house's readers see
-(an edit, a new photo, a new, rejected or cancelled order, a review). Pages and search results are
-cached under keys that embed these generations, so the very next request misses and reads fresh.
+A change bumps only what it can affect:
+
+- ``house_changed``: the listing itself changed (an edit, a photo, a review, publication, moderation):
+  the house's detail and calendar, its district's searches, searches of every district, and the
+  home list (which shows listings).
+- ``stays_changed``: only which nights are taken changed (a booking, a cancel, a rejection, an
+  expiry): the house's detail and calendar, and the searches with dates whose stay shares a week
+  with the changed stay, in its district and of every district; not the home list, which shows no
+  availability, nor searches without dates (they show every listed house, booked or not). Under
+  traffic that books in one district, the cached searches of the other districts stay warm, and in
+  that district those of other weeks.
+
+A search depends on its *scope*: ``district_generation(aid)`` with a district, ``SEARCH`` without (or
+with only a keyword), which listing changes bump; with dates also on ``scope:week:<n>`` for each
+week its stay touches (``search_generations``). A stay and a search window that share a night share
+that night's week, so a change can never miss a search it affects. Pages and search results are
+cached under these generations (``ihome.core.cache``), so the very next request misses and reads fresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 
 from ihome.core.cache import bump_after_commit
 from ihome.core.events import profile_changed
 
-SEARCH = "search"  # every search page, the home list and the user's house list
+SEARCH = "search"  # searches of every district (no aid): any change anywhere can alter them
 INDEX = "index"
 # Names and avatars of people shown beside houses (hosts, commenters): rare changes, one counter.
 PEOPLE = "people"
@@ -23,9 +42,57 @@ def house_generation(house_id: int) -> str:
     return f"house:{house_id}"
 
 
-def house_changed(session: Any, house_id: int) -> None:
-    """After ``session`` commits, nothing cached about this house, or any search, is served again."""
-    bump_after_commit(session, SEARCH, INDEX, house_generation(house_id))
+def district_generation(area_id: int) -> str:
+    """The generation of the searches of one district."""
+    return f"search:area:{area_id}"
+
+
+def weeks(start: date, end: date) -> range:
+    """The week numbers (days since 0001-01-01 // 7) of the nights [start, end)."""
+    return range(start.toordinal() // 7, (end.toordinal() - 1) // 7 + 1)
+
+
+def search_generations(aid: int | None, start: date | None, end: date | None) -> list[str]:
+    """What a search of district ``aid`` (None: every district) for [start, end) depends on."""
+    scope = district_generation(aid) if aid is not None else SEARCH
+    if start is None or end is None or end <= start:
+        return [scope]
+    return [scope, *(f"{scope}:week:{week}" for week in weeks(start, end))]
+
+
+def _area_of(session: Any, house_id: int) -> int | None:
+    """The house's district: from the session when the house is loaded (no SQL), else one indexed read."""
+    from ihome.houses.models import House
+
+    loaded = session.identity_map.get(identity_key(House, house_id))
+    if loaded is not None and "area_id" in loaded.__dict__:
+        return loaded.area_id
+    return session.scalar(select(House.area_id).where(House.id == house_id))
+
+
+def _names(session: Any, house_id: int, areas: Iterable[int | None]) -> list[str]:
+    districts = {a for a in (_area_of(session, house_id), *areas) if a is not None}
+    return [SEARCH, house_generation(house_id), *(district_generation(a) for a in sorted(districts))]
+
+
+def house_changed(session: Any, house_id: int, *, also_areas: Iterable[int | None] = ()) -> None:
+    """After ``session`` commits, nothing cached about this listing is served again: its detail and
+    calendar, its district's searches (and ``also_areas``': a house that moved), searches of every
+    district, and the home list."""
+    bump_after_commit(session, INDEX, *_names(session, house_id, also_areas))
+
+
+def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None) -> None:
+    """After ``session`` commits, nothing cached that shows whether the nights [start, end) of this house
+    are free is served again: its detail and calendar, and the searches with dates in the weeks of the
+    stay, of its district and of every district. Without the dates: every search of both scopes."""
+    if start is None or end is None or end <= start:
+        bump_after_commit(session, *_names(session, house_id, ()))
+        return
+    area = _area_of(session, house_id)
+    scopes = [SEARCH] if area is None else [SEARCH, district_generation(area)]
+    bump_after_commit(session, house_generation(house_id),
+                      *(f"{scope}:week:{week}" for scope in scopes for week in weeks(start, end)))
 
 
 def user_profile_changed(session: Any) -> None:

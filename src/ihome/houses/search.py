@@ -24,6 +24,7 @@ table when it has 3 characters or more (see ``keyword.py``).
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date
 from typing import Any
@@ -35,12 +36,12 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ihome.core import clock
-from ihome.core.cache import cached
+from ihome.core.cache import cached_json
 from ihome.core.errors import Invalid
 from ihome.core.events import house_taken_requested
 from ihome.core.i18n import current_language
 from ihome.extensions import db
-from ihome.houses.cache import PEOPLE, SEARCH
+from ihome.houses.cache import PEOPLE, search_generations
 from ihome.houses.calendar_models import HouseBlock
 from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
 from ihome.houses.keyword import MAX_KEYWORD, keyword_condition
@@ -178,18 +179,29 @@ def normalize_search(*, area_id: int | str | None, start: date | str | None, end
     return aid, sd, ed, sort, number or 1
 
 
+def _known(kind: str) -> set[int]:
+    """Ids of districts or facilities this process has seen exist (reference rows are never deleted:
+    houses point at them), so a search miss asks the database about each id once per process."""
+    return current_app.extensions.setdefault(f"ihome.known_{kind}", set())
+
+
 def _check_district(aid: int | None) -> None:
     """``Invalid`` (4103, field aid) for a district that does not exist."""
-    if aid is not None and db.session.get(Area, aid) is None:
+    if aid is None or aid in _known("areas"):
+        return
+    if db.session.get(Area, aid) is None:
         raise Invalid(_("Some fields are invalid"), fields={"aid": [_("No such district")]})
+    _known("areas").add(aid)
 
 
 def _check_facilities(fids: tuple[int, ...]) -> None:
     """``Invalid`` (4103, field fac) when a facility id does not exist (on a cache miss only)."""
-    if fids:
-        known = db.session.scalar(select(func.count(Facility.id)).where(Facility.id.in_(fids))) or 0
-        if known != len(fids):
+    known = _known("facilities")
+    if fids and not known.issuperset(fids):
+        found = set(db.session.scalars(select(Facility.id).where(Facility.id.in_(fids))))
+        if len(found) != len(fids):
             raise Invalid(_("Some fields are invalid"), fields={"fac": [_("No such facility")]})
+        known.update(found)
 
 
 def _conditions(aid: int | None, sd: date | None, ed: date | None,
@@ -259,17 +271,27 @@ def _load(aid: int | None, sd: date | None, ed: date | None, sort: str, page: in
     return {"total_page": (total + size - 1) // size, "current_page": page, "total": total, "houses": houses}
 
 
-def search_houses(*, area_id: int | str | None = None, start: date | str | None = None,
-                  end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1,
-                  guests: int | str | None = None, min_price: int | str | None = None,
-                  max_price: int | str | None = None, fac: str | list[int] | tuple[int, ...] | None = None,
-                  q: str | None = None) -> dict:
+def search_houses(**criteria: Any) -> dict:
     """``{total_page, current_page, total, houses}``: the houses free for the stay, filtered, sorted, paged (cached).
+
+    Takes the arguments of ``search_houses_json``: the same cached entry, parsed.
+    """
+    return json.loads(search_houses_json(**criteria))
+
+
+def search_houses_json(*, area_id: int | str | None = None, start: date | str | None = None,
+                       end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1,
+                       guests: int | str | None = None, min_price: int | str | None = None,
+                       max_price: int | str | None = None, fac: str | list[int] | tuple[int, ...] | None = None,
+                       q: str | None = None) -> bytes:
+    """The search result as the API's JSON bytes (``SearchOut``), served from the cache as stored.
 
     Accepts parsed values or the raw query strings; bad ones raise ``Invalid`` (4103) naming every
     bad field. A page past the last gives an empty list with the real ``total_page`` (0 when nothing
     matches); ``total`` counts the matching houses.
     """
+    from ihome.houses.schemas import SearchOut
+
     errors: dict[str, list[str]] = {}
     filters = normalize_filters(guests=guests, min_price=min_price, max_price=max_price, fac=fac, q=q, errors=errors)
     aid, sd, ed, sort, number = normalize_search(area_id=area_id, start=start, end=end, sort=sort, page=page,
@@ -277,5 +299,7 @@ def search_houses(*, area_id: int | str | None = None, start: date | str | None 
     size = current_app.config["PAGE_SIZE"]
     key = (f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}:"
            f"{filters.key()}")
-    return cached(key, lambda: _load(aid, sd, ed, sort, number, size, filters),
-                  generations=[SEARCH, PEOPLE, REFERENCE_GENERATION])
+    # its district's listings and the weeks of its stay only: bookings elsewhere leave it cached
+    scope = search_generations(aid, sd, ed)
+    return cached_json(key, lambda: SearchOut.model_validate(_load(aid, sd, ed, sort, number, size, filters))
+                       .model_dump(mode="json"), generations=[*scope, PEOPLE, REFERENCE_GENERATION])

@@ -7,13 +7,14 @@ Photos live in ``photos.py``, search in ``search.py``, the shapes shown in ``pre
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from ihome.core.cache import cached
+from ihome.core.cache import cached_json
 from ihome.core.errors import NotFound
 from ihome.core.i18n import current_language
 from ihome.extensions import db
@@ -24,14 +25,19 @@ from ihome.houses.ownership import owned_house, verified_host
 from ihome.houses.photos import add_house_image, delete_house_image, reorder_house_images
 from ihome.houses.presenters import house_detail, house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
-from ihome.houses.search import search_houses
+from ihome.houses.schemas import HouseDetailOut, HouseSummaryOut
+from ihome.houses.search import search_houses, search_houses_json
 from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
 
 __all__ = [
-    "add_house_image", "create_house", "delete_house_image", "get_house_detail", "house_detail", "house_summary",
-    "list_index_houses", "list_user_houses", "reorder_house_images", "search_houses", "set_publication",
-    "update_house",
+    "add_house_image", "create_house", "delete_house_image", "get_house_detail", "get_house_detail_json",
+    "house_detail", "house_summary", "list_index_houses", "list_index_houses_json", "list_user_houses",
+    "reorder_house_images", "search_houses", "search_houses_json", "set_publication", "update_house",
 ]
+# A cached detail entry is the JSON of {"detail": ..., "visible": ...} with sorted keys, compact: the
+# detail's bytes are what lies between these, so a hit is served without parsing them.
+DETAIL_HEAD = b'{"detail":'
+VISIBLE_TAILS = {b',"visible":true}': True, b',"visible":false}': False}
 
 INDEX_SIZE = 5
 
@@ -60,9 +66,10 @@ def update_house(*, house_id: int, user_id: int, fields: dict) -> int:
     """Change the fields the owner sent (the others keep their values); returns the house id."""
     house = owned_house(house_id=house_id, user_id=user_id, lock=True)
     current = {"min_days": house.min_days, "max_days": house.max_days}
+    old_area = house.area_id
     _apply(house, clean_house_fields(fields, current=current))
     db.session.flush()
-    house_changed(db.session, house.id)
+    house_changed(db.session, house.id, also_areas=[old_area])  # a move leaves its old district's searches
     return house.id
 
 
@@ -91,32 +98,48 @@ def _load_index() -> list[dict]:
         .where(House.index_image_key.is_not(None), *publicly_visible())
         .order_by(House.order_count.desc(), House.id.desc()).limit(INDEX_SIZE)
     )
-    return [house_summary(house) for house in houses]
+    return [HouseSummaryOut.model_validate(house_summary(house)).model_dump(mode="json") for house in houses]
+
+
+def list_index_houses_json() -> bytes:
+    """The home page's houses as the API's JSON bytes: up to five with a photo, most booked first (cached)."""
+    return cached_json(f"houses:index:v4:{current_language()}", _load_index,
+                       generations=[INDEX, PEOPLE, REFERENCE_GENERATION])
 
 
 def list_index_houses() -> list[dict]:
     """The home page's houses: up to five with a photo, most booked first (cached)."""
-    return cached(f"houses:index:{current_language()}", _load_index,
-                  generations=[INDEX, PEOPLE, REFERENCE_GENERATION])
+    return json.loads(list_index_houses_json())
 
 
 def _load_detail(house_id: int) -> dict:
     house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
     if house is None:
         raise NotFound(_("No such house"))
-    # with the host card (its response rate) and the public, double-blind comments of ihome.reviews
-    return {"visible": is_publicly_visible(house), "detail": house_detail(house)}
+    detail = HouseDetailOut.model_validate(house_detail(house)).model_dump(mode="json")
+    return {"visible": is_publicly_visible(house), "detail": detail}
 
 
-def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
-    """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation.
+def get_house_detail_json(*, house_id: int, viewer_id: int | None) -> bytes:
+    """The JSON bytes of the house's detail (``HouseDetailOut``), from the cache as stored.
 
     A house hidden from the public (unpublished, unlisted, or its host suspended) is a 404 for everyone but its
     owner and administrators; whether it is hidden is cached with the detail (same generation).
     """
-    entry = cached(f"houses:detail:v3:{house_id}:{current_language()}", lambda: _load_detail(house_id),
-                   generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
-    detail = entry["detail"]
-    if not entry["visible"] and not may_see_hidden(viewer_id=viewer_id, owner_id=detail["user_id"]):
-        raise NotFound(_("No such house"))
+    entry = cached_json(f"houses:detail:v4:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+                        generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
+    tail = entry[entry.rindex(b","):]
+    if not entry.startswith(DETAIL_HEAD) or tail not in VISIBLE_TAILS:
+        raise RuntimeError("a cached house detail is not in the expected layout")
+    detail = entry[len(DETAIL_HEAD):-len(tail)]
+    if not VISIBLE_TAILS[tail]:
+        owner_id = json.loads(detail)["user_id"]
+        if not may_see_hidden(viewer_id=viewer_id, owner_id=owner_id):
+            raise NotFound(_("No such house"))
+    return detail
+
+
+def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
+    """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation."""
+    detail = json.loads(get_house_detail_json(house_id=house_id, viewer_id=viewer_id))
     return {"user_id": viewer_id if viewer_id is not None else -1, "house": detail}

@@ -31,7 +31,7 @@ from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses import calendar as house_calendar
-from ihome.houses.cache import house_changed, house_generation
+from ihome.houses.cache import house_generation, stays_changed
 from ihome.houses.models import House
 from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible
@@ -119,7 +119,7 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
             raise Conflict(_("These dates are already booked")) from exc
         raise
     record_creation(order_id=order.id, actor=f"user:{user_id}")
-    house_changed(db.session, house_id)
+    stays_changed(db.session, house_id, start_date, end_date)
     _notify_host(house=house, start_date=start_date, end_date=end_date)
     return order
 

@@ -23,7 +23,7 @@ from ihome.core import clock
 from ihome.core.db import UTCDateTime
 from ihome.core.tasks import one_transaction_each
 from ihome.extensions import db
-from ihome.houses.cache import house_changed
+from ihome.houses.cache import stays_changed
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.orders.service import notify_guest
 from ihome.orders.transitions import apply_transition
@@ -103,7 +103,7 @@ def _free_and_tell(message: Callable[[Order], str]) -> Callable[[Order], None]:
     """After an automatic cancel: the nights are free again, and the guest is told why."""
 
     def applied(order: Order) -> None:
-        house_changed(db.session, order.house_id)
+        stays_changed(db.session, order.house_id, order.start_date, order.end_date)
         with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
             body = message(order)
         notify_guest(order=order, body=body)

@@ -19,7 +19,7 @@ from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ihome.core.events import orders_listed
 from ihome.extensions import db
-from ihome.houses.cache import house_changed
+from ihome.houses.cache import stays_changed
 from ihome.houses.models import House
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
@@ -75,7 +75,7 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
     if action == "cancel_paid":
         notify_paid_cancel(order, refund or 0)
     if action != "accept":  # the nights are free again
-        house_changed(db.session, order.house_id)
+        stays_changed(db.session, order.house_id, order.start_date, order.end_date)
     notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
 

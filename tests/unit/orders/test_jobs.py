@@ -176,12 +176,16 @@ def test_task_names_match_the_beat_schedule():
 
 def test_an_automatic_cancel_frees_the_nights_for_search_and_calendar_at_once(app_ctx, texts, db, redis):
     from ihome.core.cache import GEN_PREFIX
-    from ihome.houses.cache import SEARCH, house_generation
+    from ihome.houses.cache import house_generation, search_generations
 
     with clock.frozen(T0):
         house = make_house()
-        make_order(house=house, start=date(2030, 3, 10))
-    before = [int(redis.get(GEN_PREFIX + name) or 0) for name in (SEARCH, house_generation(house.id))]
+        order = make_order(house=house, start=date(2030, 3, 10))
+    # the week of the stay's first night, in every district's searches and in the house's own
+    weekly = [search_generations(None, order.start_date, order.end_date)[1],
+              search_generations(house.area_id, order.start_date, order.end_date)[1]]
+    names = (*weekly, house_generation(house.id))
+    before = [int(redis.get(GEN_PREFIX + name) or 0) for name in names]
     jobs.expire_unanswered(now=T0 + timedelta(days=2))
-    after = [int(redis.get(GEN_PREFIX + name) or 0) for name in (SEARCH, house_generation(house.id))]
-    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 1]
+    after = [int(redis.get(GEN_PREFIX + name) or 0) for name in names]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 1, 1]
