@@ -68,7 +68,16 @@
     var words = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN",
       { month: "long", day: "numeric" }).format(deadline);
     var template = deadline < today ? p.msgNone : (p.policy === "strict" ? p.msgHalf : p.msgFree);
-    policyDate.textContent = template.replace("{date}", words);
+    // the date in its own nowrap span: "December" and "5" never land on two lines
+    var parts = template.split("{date}");
+    policyDate.textContent = parts[0];
+    if (parts.length > 1) {
+      var date = document.createElement("span");
+      date.className = "date";
+      date.textContent = words;
+      policyDate.appendChild(date);
+      policyDate.appendChild(document.createTextNode(parts.slice(1).join(words)));
+    }
   }
 
   function update() {
