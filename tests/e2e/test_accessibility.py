@@ -1,8 +1,11 @@
 """In Chromium: axe-core finds no serious or critical accessibility violation on any page, in Chinese and English.
 
 Every page of the site is in ``PAGES`` below: add a line for a new page. A path is formatted with the ids of
-the seeded site (``{house}``, ``{order}``…, see ``Site.ids``); ``then`` walks from that page to the one to
-check when it has no URL of its own (the payment simulator's cashier, the return page after paying).
+the seeded site: ``{house}`` (a host's house with photos), ``{area}``, ``{own_house}`` (the guest's own),
+``{order}`` (the guest's finished stay, to review), ``{host}`` and ``{guest}`` (user ids), ``{conversation}``;
+GUEST is that guest (who also hosts), NEWCOMER an unverified user, ADMIN an administrator. ``then`` walks
+from that page to the one to check when it has no URL of its own (the simulator's cashier, the return page
+after paying).
 Lesser violations (moderate, minor) are printed, not failed.
 """
 
@@ -101,19 +104,20 @@ def site(live, live_app) -> Site:
     """A host's house with photos; a guest who books (unpaid, to review), hosts a house, favours and
     writes; a newcomer; an administrator. Made once per live server (the tests only read it, but pay)."""
     if live.url not in _sites:
-        host = make_user(verified=True, name="王房东")
+        host = make_user(verified=True, name="赵房东")
         house = make_house(owner=host, area_id=13, images=3, price=41600, title="朝阳公园旁 阳光两居 · Sunny flat")
         add_photos(live.instance, house)
-        guest = make_user(verified=True, name="A guest")
+        guest = make_user(verified=True, name="Guest of the axe run")
         own = make_house(owner=guest, area_id=13, title="The guest's own studio")
         make_order(house=own, status=OrderStatus.WAIT_ACCEPT, start=clock.today() + timedelta(days=20))
         today = clock.today()
         unpaid = {language: make_order(house=house, guest=guest, status=OrderStatus.WAIT_PAYMENT,
                                        start=today + timedelta(days=9 + 3 * n)).id
                   for n, language in enumerate(LANGUAGES)}
-        make_order(house=house, guest=guest, status=OrderStatus.WAIT_COMMENT, start=today - timedelta(days=5))
+        stayed = make_order(house=house, guest=guest, status=OrderStatus.WAIT_COMMENT, start=today - timedelta(days=5))
         newcomer, admin = make_user(), make_user(admin=True)
-        ids = {"house": house.id, "area": 13, "own_house": own.id,
+        ids = {"house": house.id, "area": 13, "own_house": own.id, "order": stayed.id, "host": host.id,
+               "guest": guest.id,
                **{f"unpaid_{language}": order_id for language, order_id in unpaid.items()}}
         mobiles = {GUEST: guest.mobile, NEWCOMER: newcomer.mobile, ADMIN: admin.mobile}
         _sites[live.url] = Site(mobiles=mobiles, ids={k: str(v) for k, v in ids.items()})

@@ -195,7 +195,8 @@ def test_the_star_rating_is_a_radio_group_driven_by_arrows(page: Page, live, liv
 
 
 # each element's text and how many line boxes it spans (an inline element that wraps has two or more)
-ONE_LINE = "(selector) => [...document.querySelectorAll(selector)].map(el => [el.textContent, el.getClientRects().length])"
+ONE_LINE = ("(selector) => [...document.querySelectorAll(selector)]"
+            ".map(el => [el.textContent, el.getClientRects().length])")
 
 
 def test_english_dates_and_tab_labels_stay_on_one_line_at_320_px(page: Page, live, live_app):

@@ -124,6 +124,12 @@
       focusActive();
     }
 
+    // the same day number `months` away, or that month's last day (31 January + 1 month = 28 or 29 February)
+    function sameDateIn(day, months) {
+      var lastDay = new Date(day.getFullYear(), day.getMonth() + months + 1, 0).getDate();
+      return new Date(day.getFullYear(), day.getMonth() + months, Math.min(day.getDate(), lastDay));
+    }
+
     function parse(text) { var p = text.split("-"); return new Date(+p[0], +p[1] - 1, +p[2]); }
 
     grid.addEventListener("click", function (event) {
@@ -143,8 +149,8 @@
       };
       var target = null;
       if (event.key in moves) target = addDays(day, moves[event.key]);
-      else if (event.key === "PageUp") target = new Date(day.getFullYear(), day.getMonth() - 1, day.getDate());
-      else if (event.key === "PageDown") target = new Date(day.getFullYear(), day.getMonth() + 1, day.getDate());
+      else if (event.key === "PageUp") target = sameDateIn(day, -1);
+      else if (event.key === "PageDown") target = sameDateIn(day, 1);
       if (!target) return;  // Enter and Space are the button's own: they click it
       event.preventDefault();
       moveTo(target);
