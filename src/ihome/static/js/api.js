@@ -72,6 +72,11 @@
     box.hidden = false;
   }
 
+  function clearErrorFlash() {
+    var box = document.getElementById("flash");
+    if (box && box.classList.contains("error")) box.hidden = true;
+  }
+
   // The one way to show (or, with an empty message, clear) a field's error: the text goes in the field's
   // .error slot (or `slot`), which the input names in aria-describedby; the input is aria-invalid while it
   // holds an error, so a screen reader reads the message with the field.
@@ -110,6 +115,7 @@
       if (input && fieldError(input, error.fields[name].join(" "))) shown = true;
     });
     if (error.message) flash(error.message, true);
+    else clearErrorFlash();  // clearing the form clears a stale error above it (a success message stays)
     return shown;
   }
 
