@@ -25,7 +25,7 @@ HOUSE_COLUMNS = ("user_id", "area_id", "title", "price", "address", "room_count"
 IMAGE_COLUMNS = ("house_id", "position", "key", "thumb_key", "create_time", "update_time")
 FACILITY_COLUMNS = ("house_id", "facility_id")
 ORDER_COLUMNS = ("user_id", "house_id", "start_date", "end_date", "days", "house_price", "amount", "status",
-                 "comment", "rating", "create_time", "update_time")
+                 "comment", "rating", "create_time", "update_time", "reviews_public_at")
 # Past stays are mostly complete; some were cancelled or rejected (they do not hold their nights).
 PAST_STATUSES = ["COMPLETE"] * 8 + ["CANCELED", "REJECTED"]
 FUTURE_STATUSES = ["WAIT_ACCEPT", "WAIT_PAYMENT", "PAID", "PAID", "CANCELED"]
@@ -203,7 +203,8 @@ def _orders(stays: Iterable[Stay], counts: list[list[int]]) -> Iterator[tuple]:
             tally[1] += s.rating
             tally[2] += 1
         yield (s.guest, s.house, s.start, s.end, s.nights, s.price, s.price * s.nights, s.status,
-               "Nice stay" if s.rating else None, s.rating, s.created, s.created)
+               "Nice stay" if s.rating else None, s.rating, s.created, s.created,
+               s.created if s.rating else None)  # reviewed stays are public (migration 0012), not left blind
 
 
 def _paid_at(s: Stay) -> datetime:

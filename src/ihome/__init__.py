@@ -192,6 +192,12 @@ def register_blueprints(app: APIFlask) -> None:
 
     for module in (conversations_api, conversations_views, favorites_api, favorites_views):
         module.register(app)
+    from ihome.houses import ical_api, ical_views
+    from ihome.reviews import api as reviews_api
+    from ihome.reviews import views as reviews_views
+
+    for module in (reviews_api, reviews_views, ical_api, ical_views):
+        module.register(app)
 
 
 def register_tasks(app: APIFlask) -> None:

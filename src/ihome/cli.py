@@ -57,7 +57,7 @@ def seed_command() -> None:
 @with_appcontext
 def demo_command(houses: int) -> None:
     """Fill an empty instance with hosts, houses with photos, past orders and comments."""
-    from ihome.houses.demo import fill_demo
+    from ihome.demo import fill_demo
 
     prepare_database()
     summary = fill_demo(house_count=houses)

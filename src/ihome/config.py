@@ -96,8 +96,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_GUEST_FEE_PERCENT", "GUEST_FEE_PERCENT", 5, int, "guest service fee, % of the nights' subtotal"),
     Setting("IHOME_HOST_COMMISSION_PERCENT", "HOST_COMMISSION_PERCENT", 3, int,
             "host commission, % of the nights' subtotal"),
+    Setting("IHOME_REVIEW_WINDOW_DAYS", "REVIEW_WINDOW_DAYS", 14, int,
+            "days after check-out the host may review the guest; a stay's reviews are public when both are "
+            "written or this window closes"),
     Setting("IHOME_HOST_REQUEST_TEXT_MINUTES", "HOST_REQUEST_TEXT_MINUTES", 15, int,
             "a host gets at most one new-booking text per this many minutes; later ones are counted in a digest"),
+    # iCal calendar sync (houses/ical*.py)
+    Setting("IHOME_ICAL_SYNC_MINUTES", "ICAL_SYNC_MINUTES", 30, int,
+            "each imported iCal feed is fetched again after this many minutes (and once when added)"),
+    Setting("IHOME_ICAL_FETCH_TIMEOUT", "ICAL_FETCH_TIMEOUT", 10.0, float,
+            "seconds an iCal fetch may wait to connect, and for each read (the whole fetch: 3 times as long)"),
+    Setting("IHOME_ICAL_ALLOW_PRIVATE", "ICAL_ALLOW_PRIVATE", None, _bool,
+            "let iCal imports reach private, loopback and link-local addresses (development/testing only; "
+            "unset: on in development and testing, off in production; testing then reaches loopback only)",
+            dev_only=True),
     # Conversations
     Setting("IHOME_MESSAGES_PER_MINUTE", "MESSAGES_PER_MINUTE", 30, int, "messages a user may send per minute"),
     Setting("IHOME_MESSAGE_TEXT_INTERVAL_MINUTES", "MESSAGE_TEXT_INTERVAL_MINUTES", 15, int,
@@ -188,6 +200,8 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
     config["MAX_CONTENT_LENGTH"] = config["MAX_UPLOAD_MB"] * 1024 * 1024 + 64 * 1024
     config["TESTING"] = env == "testing"
+    if config["ICAL_ALLOW_PRIVATE"] is None:  # SSRF guard: only a developer's machine fetches its own network
+        config["ICAL_ALLOW_PRIVATE"] = env != "production"
     config["PRODUCTION"] = env == "production"
     return config
 

@@ -209,19 +209,20 @@ def test_hiding_a_review_removes_it_from_comments_and_rating(admin_api, api):
     kept = make_order(house=house, status=S.COMPLETE, comment="很好", rating=5)
     hidden = make_order(house=house, status=S.COMPLETE, comment="骂人的话", rating=4,
                         start=clock.today() + timedelta(days=5))
-    assert api.get(f"/houses/{house.id}").data["house"]["avg_rating"] == 4.5
-    answer = admin_api.put(f"/admin/orders/{hidden.id}/reviews", json={"visible": False, "reason": "辱骂"})
-    assert answer.expect(200).data == {"order_id": hidden.id, "review_hidden": True}
-    detail = api.get(f"/houses/{house.id}").data["house"]
+    kept_id, hidden_id, house_id = kept.id, hidden.id, house.id  # the rows are read back after requests
+    assert api.get(f"/houses/{house_id}").data["house"]["avg_rating"] == 4.5
+    answer = admin_api.put(f"/admin/orders/{hidden_id}/reviews", json={"visible": False, "reason": "辱骂"})
+    assert answer.expect(200).data == {"order_id": hidden_id, "review_hidden": True}
+    detail = api.get(f"/houses/{house_id}").data["house"]
     assert [c["comment"] for c in detail["comments"]] == ["很好"] and detail["avg_rating"] == 5.0
-    admin_api.put(f"/admin/orders/{hidden.id}/reviews", json={"visible": False, "reason": "again"}).expect(200)
+    admin_api.put(f"/admin/orders/{hidden_id}/reviews", json={"visible": False, "reason": "again"}).expect(200)
     db.session.expire_all()
-    assert (db.session.get(House, house.id).rating_sum, db.session.get(House, house.id).rating_count) == (5, 1)
-    admin_api.put(f"/admin/orders/{hidden.id}/reviews", json={"visible": True, "reason": "申诉成功"}).expect(200)
-    detail = api.get(f"/houses/{house.id}").data["house"]
+    assert (db.session.get(House, house_id).rating_sum, db.session.get(House, house_id).rating_count) == (5, 1)
+    admin_api.put(f"/admin/orders/{hidden_id}/reviews", json={"visible": True, "reason": "申诉成功"}).expect(200)
+    detail = api.get(f"/houses/{house_id}").data["house"]
     assert len(detail["comments"]) == 2 and detail["avg_rating"] == 4.5
     assert [e.action for e in audit_rows()] == ["order.hide_reviews", "order.hide_reviews", "order.show_reviews"]
-    assert kept.review_hidden is False
+    assert db.session.get(Order, kept_id).review_hidden is False
 
 
 def test_a_stay_without_review_cannot_be_hidden(admin_api):

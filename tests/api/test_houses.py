@@ -161,7 +161,9 @@ def test_my_houses_newest_first(app, host, host_api):
     assert [h["house_id"] for h in houses] == [second, first]
     summary = houses[0]
     assert set(summary) == {"house_id", "title", "price", "area_name", "address", "room_count", "order_count",
-                            "index_image_url", "create_time", "avg_rating", "user_avatar", "price_display", "stars"}
+                            "index_image_url", "create_time", "avg_rating", "user_avatar", "price_display", "stars",
+                            "published", "listed"}  # my houses: the owner's flag and the administrators'
+    assert summary["published"] is True and summary["listed"] is True
     assert summary["area_name"] == "朝阳区" and summary["index_image_url"] is None
     assert summary["price"] == 28800 and summary["price_display"] == "¥288"
     assert summary["stars"] == 0 and summary["avg_rating"] is None

@@ -31,8 +31,8 @@ def admin_texts(monkeypatch, texts) -> list[tuple[str, str]]:
     """Every text queued after commit by the orders domain and the back office, recorded (see ``texts``)."""
     from ihome.accounts.tasks import send_sms_message
     from ihome.admin import texts as admin_texts_module
-    from ihome.orders import service
+    from ihome.orders import texts as order_texts
 
     assert admin_texts_module.send_sms_message is send_sms_message
-    monkeypatch.setattr(admin_texts_module, "send_sms_message", service.send_sms_message)  # the recorder
+    monkeypatch.setattr(admin_texts_module, "send_sms_message", order_texts.send_sms_message)  # the recorder
     return texts

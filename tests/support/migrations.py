@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -32,3 +33,16 @@ def run(sql: str, **params: Any) -> list[Any] | None:
     with db.engine.begin() as connection:
         result = connection.execute(text(sql), {"now": NOW, **params})
         return result.all() if result.returns_rows else None
+
+
+def fixture_at(revision: str) -> Any:
+    """A pytest fixture: an app on a fresh database of its own (Redis db 14) upgraded to ``revision``."""
+    from tests.conftest import redis_url
+
+    @pytest.fixture
+    def old_app(new_database_url: Any, redis_server: Any, tmp_path: Path) -> Iterator[Any]:
+        with app_at(revision, database_url=new_database_url("mig" + revision[:4]),
+                    redis_url=redis_url(redis_server, 14), instance=tmp_path) as application:
+            yield application
+
+    return old_app

@@ -14,7 +14,8 @@ from ihome.accounts.tasks import send_sms_message
 from ihome.core import clock
 from ihome.core.redis_client import make_client
 from ihome.extensions import db
-from ihome.orders import booking, service
+from ihome.orders import booking
+from ihome.orders import texts as order_texts
 from ihome.orders.tasks import text_host_new_request
 from tests.factories.accounts import DEFAULT_PASSWORD, make_user
 from tests.factories.houses import make_house
@@ -61,8 +62,8 @@ def texts(monkeypatch) -> list[tuple[str, str]]:
     real wiring is exercised end to end against the live server (tests/e2e/test_orders_flow.py).
     """
     recorder = _RecordedTask()
-    assert service.send_sms_message is send_sms_message  # the real task is what production uses
-    monkeypatch.setattr(service, "send_sms_message", recorder)
+    assert order_texts.send_sms_message is send_sms_message  # the real task is what production uses
+    monkeypatch.setattr(order_texts, "send_sms_message", recorder)
     # the host's new-request text goes through the per-host budget (tested in tests/unit/orders/test_host_texts.py)
     assert booking.text_host_new_request is text_host_new_request
     monkeypatch.setattr(booking, "text_host_new_request", recorder)

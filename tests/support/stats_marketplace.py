@@ -28,6 +28,7 @@ from ihome.orders.models import Order
 from ihome.orders.transitions import apply_transition
 from ihome.payments import service as payments
 from ihome.payments.models import Payment, Refund, RefundStatus
+from ihome.reviews import service as reviews
 from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 
@@ -140,7 +141,7 @@ def build(app, client) -> Marketplace:
             assert apply_transition(order_id=o["o6"], action="cancel", actor=f"user:{a}", note="host cancel")
             db.session.commit()
         with at(D3, 12):
-            service.add_comment(user_id=g2, order_id=o["o8"], comment="Lovely", rating=4)
+            reviews.review_house(user_id=g2, order_id=o["o8"], comment="Lovely", rating=4)
             db.session.commit()
     # searches and detail views, counted by the app
     with at(D2, 16):

@@ -28,9 +28,9 @@ from ihome.core.errors import (
     Unauthorized,
     VerificationRequired,
 )
+from ihome.core.events import profile_changed
 from ihome.core.images import Variant, process_image
 from ihome.extensions import db
-from ihome.houses.cache import user_profile_changed
 from ihome.integrations.storage import get_storage, media_url
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def rename(*, user_id: int, name: str) -> User:
             user.name = name
     except IntegrityError:
         raise _field_error(AlreadyExists, "name", _("This name is taken, please choose another")) from None
-    user_profile_changed(db.session)  # house pages show hosts' and reviewers' names
+    _announce_profile(user.id)  # house pages show hosts' and reviewers' names
     return user
 
 
@@ -184,8 +184,14 @@ def set_avatar(*, user_id: int, data: bytes) -> str:
     key = get_storage().save(thumbnail.data, prefix="avatars", extension=thumbnail.extension,
                              content_type=thumbnail.content_type)
     user.avatar_key = key
-    user_profile_changed(db.session)  # house pages show hosts' avatars
+    _announce_profile(user.id)  # house pages show hosts' avatars
     return media_url(key) or ""
+
+
+def _announce_profile(user_id: int) -> None:
+    """Tell the domains that show people (houses' cached pages) that a public name or avatar changed."""
+    profile_changed.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                         session=db.session, user_id=user_id)
 
 
 def real_name_info(*, user_id: int) -> dict[str, str | None]:

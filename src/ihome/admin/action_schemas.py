@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from ihome.payments.schemas import PayoutOut
+
 ORDER_STATES = Literal["WAIT_ACCEPT", "WAIT_PAYMENT", "PAID", "WAIT_COMMENT", "COMPLETE", "CANCELED", "REJECTED"]
 REASON = Field(default=None, max_length=500, description="why (1–500 characters); shown in the audit log")
 
@@ -32,6 +34,11 @@ class OrdersQuery(_Paged):
 
 class RefundsQuery(BaseModel):
     status: Literal["PENDING", "SUCCEEDED", "FAILED"] | None = None
+    p: int = Field(default=1, ge=1, le=1_000_000)
+
+
+class PayoutsQuery(BaseModel):
+    status: Literal["pending", "paid"] | None = None
     p: int = Field(default=1, ge=1, le=1_000_000)
 
 
@@ -127,13 +134,23 @@ class RefundsOut(Paging):
     refunds: list[RefundOut]
 
 
+class PayoutsOut(Paging):
+    payouts: list[PayoutOut]
+
+
+class PayoutPaidIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=500,
+                               description="a note (≤ 500 characters): the transfer's reference; kept on the payout "
+                                           "and in the audit log")
+
+
 class AuditEntryOut(BaseModel):
     audit_id: int
     at: str = Field(description="ISO 8601, UTC")
     admin_id: int
     admin_name: str = Field(description="the administrator's name")
     action: str = Field(description="house.unlist, house.relist, user.suspend, user.restore, order.cancel, "
-                                    "order.hide_reviews, order.show_reviews, refund.retry")
+                                    "order.hide_reviews, order.show_reviews, refund.retry, payout.paid")
     target: str = Field(description="<type>:<id>, e.g. house:7")
     target_type: str
     target_id: int

@@ -14,7 +14,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
-from ihome.admin import audit, browse, moderation, order_actions, refunds
+from ihome.admin import audit, browse, moderation, order_actions, payouts, refunds
 from ihome.admin.access import admin_required
 from ihome.admin.action_schemas import (
     AdminHousesOut,
@@ -28,6 +28,9 @@ from ihome.admin.action_schemas import (
     ListingOut,
     OrdersQuery,
     OrderStateOut,
+    PayoutPaidIn,
+    PayoutsOut,
+    PayoutsQuery,
     RefundsOut,
     RefundsQuery,
     RetryIn,
@@ -43,6 +46,8 @@ from ihome.core.responses import ok
 from ihome.core.security import require_user_id
 from ihome.core.sessions import destroy_user_sessions
 from ihome.extensions import db
+from ihome.payments.payouts import payout_out
+from ihome.payments.schemas import PayoutOut
 
 bp = APIBlueprint("admin_actions_api", __name__, url_prefix="/api/v1.0/admin", tag="Administration")
 ADMIN = {401: "not logged in (4101)", 403: "not an administrator (4105)"}
@@ -157,6 +162,29 @@ def retry_refund(refund_id: int):
     refund = refunds.retry_refund(admin_id=require_user_id(), refund_id=refund_id, reason=body.reason)
     db.session.commit()
     return ok({"status": refund.status})
+
+
+@bp.get("/payouts")
+@admin_required
+@bp.input(PayoutsQuery, location="query")
+@bp.output(PayoutsOut)
+@bp.doc(summary="Payouts", description="What stays earn their hosts, oldest due first, 20 a page; status "
+        "pending | paid.", responses=ADMIN)
+def list_payouts(query_data: PayoutsQuery):
+    return ok(payouts.list_payouts(status=query_data.status, page=query_data.p))
+
+
+@bp.put("/payouts/<int:payout_id>/paid")
+@admin_required
+@bp.output(PayoutOut)
+@bp.doc(summary="Mark a payout paid", description="Records who marked it and when (no transfer is made), and an "
+        "audit entry payout.paid. The body is optional: a JSON object {reason} (≤ 500 characters), kept as the "
+        "payout's note.", responses={**ACTION, 409: "already paid: nothing changes (4004)"})
+def mark_payout_paid(payout_id: int):
+    body = PayoutPaidIn.model_validate(optional_json_body(PayoutPaidIn))  # the body is optional: no @bp.input
+    payout = payouts.mark_paid(admin_id=require_user_id(), payout_id=payout_id, reason=body.reason)
+    db.session.commit()
+    return ok(payout_out(payout))
 
 
 @bp.get("/audit")

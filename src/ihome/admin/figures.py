@@ -25,6 +25,7 @@ from ihome.admin import counters
 from ihome.core import clock
 from ihome.extensions import db
 from ihome.houses.models import House
+from ihome.houses.visibility import publicly_visible
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
@@ -125,9 +126,11 @@ def _statements() -> dict[str, Any]:
         # partial index finds the few booked stays of the window and each probes its house's key
         .join(House, House.id == Order.house_id + 0)
         .where(text(BOOKED_SQL), Order.end_date > bindparam("start"), Order.start_date <= bindparam("end")),
-        "listed_before": select(House.area_id, func.count()).where(House.create_time < lo).group_by(House.area_id),
-        "listed": select(House.create_time, House.area_id, first).where(House.create_time >= lo,
-                                                                         House.create_time < hi),
+        # active listings: houses the public may see today (ihome.houses.visibility), by creation day
+        "listed_before": select(House.area_id, func.count()).where(House.create_time < lo, *publicly_visible())
+        .group_by(House.area_id),
+        "listed": select(House.create_time, House.area_id, first, and_(*publicly_visible()))
+        .where(House.create_time >= lo, House.create_time < hi),
         "joined": select(User.create_time).where(User.create_time >= lo, User.create_time < hi),
     }
 
@@ -220,15 +223,16 @@ def _booked_nights(out: dict[tuple[date, int], Figures], start: date, end: date)
 
 
 def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: datetime, hi: datetime) -> None:
-    """new_listings, new_hosts (a host's first house), and active_listings (houses at the day's end)."""
+    """new_listings, new_hosts (a host's first house), and active_listings (houses at the day's end that the
+    public may see now: published, listed, of an active host; their past hidden spells are not kept)."""
     statements = _statements()
     before: dict[int, int] = dict(db.session.execute(statements["listed_before"], {"lo": lo}).all())  # type: ignore[arg-type]
     rows = db.session.execute(statements["listed"], {"lo": lo, "hi": hi}).all()
     created: dict[tuple[date, int], int] = Counter()
     to_local = _local_days()
-    for at, area, is_first in rows:
+    for at, area, is_first, visible in rows:
         day = to_local(at)
-        created[(day, area)] += 1
+        created[(day, area)] += 1 if visible else 0
         out[(day, area)]["new_listings"] += 1
         if is_first:
             out[(day, area)]["new_hosts"] += 1

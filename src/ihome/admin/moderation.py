@@ -21,7 +21,7 @@ from ihome.houses.cache import house_changed
 from ihome.houses.fields import MAX_ID
 from ihome.houses.models import House
 from ihome.orders.models import Order, OrderStatus
-from ihome.orders.service import notify_guest
+from ihome.orders.texts import notify_guest_of
 from ihome.orders.transitions import apply_transition
 
 S = OrderStatus
@@ -96,13 +96,4 @@ def _reject(*, admin_id: int, order: Order, reason: str) -> None:
     if applied is None:
         return
     house_changed(db.session, order.house_id)
-    title = order.house.title if order.house is not None else ""
-    notify_guest(order=order, body=_rejected_text(title, order, reason))
-
-
-def _rejected_text(title: str, order: Order, reason: str) -> str:
-    from flask_babel import force_locale
-
-    with force_locale("zh_Hans_CN"):
-        return _("iHome: your booking of %(title)s (%(start)s to %(end)s) was declined: %(reason)s",
-                 title=title, start=order.start_date.isoformat(), end=order.end_date.isoformat(), reason=reason)
+    notify_guest_of(order, "reject", reason)  # the words a host's decline uses (orders/texts.py)

@@ -1,4 +1,6 @@
-"""Texts the back office sends (after commit, through the SMS task), in the marketplace's language."""
+"""Texts the back office sends (after commit, through the SMS task), in the marketplace's language.
+
+The words of texts about an order are in ``orders/texts.py``, with every other order text."""
 
 from __future__ import annotations
 
@@ -23,12 +25,3 @@ def listing_changed_text(*, title: str, listed: bool, reason: str) -> str:
         if listed:
             return _("iHome: your home %(title)s is listed again.", title=title)
         return _("iHome: your home %(title)s was unlisted by iHome: %(reason)s", title=title, reason=reason)
-
-
-def booking_cancelled_text(*, title: str, start: str, end: str, reason: str, refunded: bool) -> str:
-    with force_locale("zh_Hans_CN"):
-        if refunded:
-            return _("iHome: the booking of %(title)s (%(start)s to %(end)s) was cancelled by iHome: %(reason)s. "
-                     "The full amount will be refunded.", title=title, start=start, end=end, reason=reason)
-        return _("iHome: the booking of %(title)s (%(start)s to %(end)s) was cancelled by iHome: %(reason)s",
-                 title=title, start=start, end=end, reason=reason)

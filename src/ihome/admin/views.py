@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 
-from ihome.admin import audit, browse, refunds
+from ihome.admin import audit, browse, payouts, refunds
 from ihome.admin.access import is_admin, page_admin_required
 from ihome.core.security import current_user_id
 from ihome.houses import reference
@@ -25,6 +25,7 @@ ACTION_NAMES = {
     "user.suspend": _l("Suspended a user"), "user.restore": _l("Restored a user"),
     "order.cancel": _l("Cancelled an order"), "order.hide_reviews": _l("Hid a review"),
     "order.show_reviews": _l("Showed a review"), "refund.retry": _l("Retried a refund"),
+    "payout.paid": _l("Marked a payout paid"),
 }
 
 
@@ -101,6 +102,13 @@ def orders():
 def refund_list():
     data = refunds.list_refunds(status=_choice("status", ["PENDING", "SUCCEEDED", "FAILED"]), page=_page())
     return _render("admin/refunds.html", data=data)
+
+
+@bp.get("/payouts")
+@page_admin_required
+def payout_list():
+    data = payouts.list_payouts(status=_choice("status", ["pending", "paid"]), page=_page())
+    return _render("admin/payouts.html", data=data)
 
 
 @bp.get("/audit")

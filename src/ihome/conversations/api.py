@@ -105,3 +105,4 @@ def read(conversation_id: int):
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    service.subscribe()

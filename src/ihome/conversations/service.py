@@ -26,6 +26,7 @@ from ihome.conversations.masking import mask_contacts
 from ihome.conversations.models import Conversation, Message
 from ihome.core.db import utcnow
 from ihome.core.errors import Forbidden, Invalid, NotFound, RateLimited
+from ihome.core.events import order_detail_requested
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses.models import House
@@ -111,6 +112,17 @@ def _get_or_create(*, guest_id: int, house: House) -> Conversation:
 def find_for_house(*, user_id: int, house_id: int) -> Conversation | None:
     """The guest's conversation about this house, if there is one."""
     return _existing(user_id, house_id)
+
+
+def on_order_detail(_sender: Any, *, guest_id: int, house_id: int, **_kwargs: Any) -> dict[str, Any]:
+    """Receiver of ``order_detail_requested``: the ``conversation_id`` of the order's guest and house."""
+    conversation = find_for_house(user_id=guest_id, house_id=house_id)
+    return {"conversation_id": conversation.id if conversation is not None else None}
+
+
+def subscribe() -> None:
+    """Connect this domain's receivers (module-level functions: connected once, whatever the number of apps)."""
+    order_detail_requested.connect(on_order_detail)
 
 
 def start(*, user_id: int, house_id: int, text: str) -> tuple[Conversation, Message]:

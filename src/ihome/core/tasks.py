@@ -8,6 +8,7 @@ announced that did not happen.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
@@ -34,8 +35,15 @@ BEAT_SCHEDULE: dict[str, str | int] = {
     "ihome.orders.finish_stays": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.query_unconfirmed": "EXPIRY_INTERVAL_SECONDS",
     "ihome.payments.retry_refunds": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.payments.create_payouts": 3600,
     "ihome.admin.roll_up_stats": 3600,
+    "ihome.reviews.publish_closed_windows": "EXPIRY_INTERVAL_SECONDS",
+    "ihome.houses.sync_due_calendars": 60,  # each feed is due every IHOME_ICAL_SYNC_MINUTES (houses.ical_sync)
 }
+
+
+TASK_MODULES = ("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
+                "ihome.admin.tasks", "ihome.reviews.tasks", "ihome.houses.ical_tasks")
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -68,9 +76,10 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         timezone="UTC",
         beat_schedule=_beat_schedule(app),
-        imports=("ihome.accounts.tasks", "ihome.houses.tasks", "ihome.orders.tasks", "ihome.payments.tasks",
-                 "ihome.admin.tasks"),
+        imports=TASK_MODULES,
     )
+    for module in TASK_MODULES:  # every task is registered at once: services look theirs up by name
+        importlib.import_module(module)
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     return celery_app

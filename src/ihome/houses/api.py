@@ -9,7 +9,7 @@ from ihome.core.events import house_viewed, search_performed
 from ihome.core.responses import ok
 from ihome.core.security import current_user_id, require_user_id
 from ihome.extensions import db
-from ihome.houses import reference, service
+from ihome.houses import cache, reference, service
 from ihome.houses.schemas import (
     AreaOut,
     FacilityOut,
@@ -20,9 +20,14 @@ from ihome.houses.schemas import (
     HouseImageOut,
     HouseIn,
     HouseSummaryOut,
+    ImageOrderIn,
+    ImageOrderOut,
+    MyHousesOut,
+    NullOut,
+    PublicationIn,
+    PublicationOut,
     SearchOut,
     SearchQuery,
-    UserHousesOut,
 )
 
 bp = APIBlueprint("houses_api", __name__, url_prefix="/api/v1.0", tag="Houses")
@@ -84,8 +89,46 @@ def add_house_image(house_id: int, files_data: HouseImageIn):
     return ok({"image_url": url}, 201)
 
 
+@bp.delete("/houses/<int:house_id>/images/<int:image_id>")
+@bp.output(NullOut)
+@bp.doc(summary="Delete a photo", description="The owner only. data is null. The stored files go when no photo "
+        "uses them any more; when the photo was the cover, the next photo becomes the cover.",
+        responses={401: NOT_LOGGED_IN, 403: "4105: not the owner", 404: "4002: no such house, or no such photo "
+                   "of this house"})
+def delete_house_image(house_id: int, image_id: int):
+    service.delete_house_image(house_id=house_id, user_id=require_user_id(), image_id=image_id)
+    db.session.commit()
+    return ok(None)
+
+
+@bp.put("/houses/<int:house_id>/images/order")
+@bp.input(ImageOrderIn)
+@bp.output(ImageOrderOut)
+@bp.doc(summary="Reorder the photos", description="The owner only. image_ids lists every photo of the house once, "
+        "in the new order; the first becomes the cover (the index image of lists).",
+        responses={400: "4103: image_ids is not exactly the house's photos (nothing changes)", 401: NOT_LOGGED_IN,
+                   403: "4105: not the owner", 404: "4002: no such house"})
+def reorder_house_images(house_id: int, json_data: ImageOrderIn):
+    urls = service.reorder_house_images(house_id=house_id, user_id=require_user_id(), image_ids=json_data.image_ids)
+    db.session.commit()
+    return ok({"img_urls": urls})
+
+
+@bp.put("/houses/<int:house_id>/publication")
+@bp.input(PublicationIn)
+@bp.output(PublicationOut)
+@bp.doc(summary="Publish or unpublish a house", description="The owner only. An unpublished house leaves search, "
+        "the home list and favourites lists, cannot be booked (POST /orders answers 404/4002), and its detail "
+        "answers 404 to everyone but its owner and administrators, until it is published again.",
+        responses={401: NOT_LOGGED_IN, 403: "4105: not the owner", 404: "4002: no such house"})
+def set_publication(house_id: int, json_data: PublicationIn):
+    published = service.set_publication(house_id=house_id, user_id=require_user_id(), published=json_data.published)
+    db.session.commit()
+    return ok({"published": published})
+
+
 @bp.get("/user/houses")
-@bp.output(UserHousesOut)
+@bp.output(MyHousesOut)
 @bp.doc(summary="My houses", description="The logged-in user's houses, newest first.",
         responses={401: NOT_LOGGED_IN})
 def user_houses():
@@ -102,7 +145,9 @@ def index_houses():
 @bp.get("/houses/<int:house_id>")
 @bp.output(HouseDetailPageOut)
 @bp.doc(summary="A house", description="The detail of a house (cached); user_id is the viewer's id or -1.",
-        responses={404: "4002: no such house"})
+        responses={404: "4002: no such house, or one hidden from the public (unpublished by its owner, unlisted "
+                        "by an administrator, or its host suspended) and the viewer is neither its owner nor an "
+                        "administrator"})
 def house_detail(house_id: int):
     detail = service.get_house_detail(house_id=house_id, viewer_id=current_user_id())
     house_viewed.send(current_app._get_current_object(), house_id=house_id)  # type: ignore[attr-defined]
@@ -115,8 +160,8 @@ def house_detail(house_id: int):
 @bp.doc(summary="Search houses",
         description="Houses of a district free for the stay [sd, ed) whose min/max days allow it, with room for "
                     "`guests`, a base price in [min_price, max_price], every facility of `fac` and the keyword `q` "
-                    "in the title or address; sorted and paged (IHOME_PAGE_SIZE per page; cached). `total` counts "
-                    "the matching houses. A page past the last has no houses.",
+                    "in the title, address or description; sorted and paged (IHOME_PAGE_SIZE per page; cached). "
+                    "`total` counts the matching houses. A page past the last has no houses.",
         responses={400: "4103: bad district, dates, sort, page, guests, min_price, max_price, fac or q; "
                         "data.fields says which"})
 def search(query_data: SearchQuery):
@@ -130,3 +175,4 @@ def search(query_data: SearchQuery):
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    cache.subscribe()

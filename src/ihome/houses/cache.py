@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ihome.core.cache import bump_after_commit
+from ihome.core.events import profile_changed
 
 SEARCH = "search"  # every search page, the home list and the user's house list
 INDEX = "index"
@@ -34,3 +35,13 @@ def user_profile_changed(session: Any) -> None:
     detail shows the host's name and commenters' names.
     """
     bump_after_commit(session, PEOPLE)
+
+
+def on_profile_changed(_sender: Any, *, session: Any, **_kwargs: Any) -> None:
+    """Receiver of ``profile_changed`` (accounts): house pages show hosts' and reviewers' names and avatars."""
+    user_profile_changed(session)
+
+
+def subscribe() -> None:
+    """Connect this domain's receivers (module-level functions: connected once, whatever the number of apps)."""
+    profile_changed.connect(on_profile_changed)

@@ -20,6 +20,7 @@ from ihome.extensions import db
 from ihome.houses.fields import MAX_ID
 from ihome.houses.models import House
 from ihome.houses.presenters import house_summary
+from ihome.houses.visibility import publicly_visible, visible_to
 
 MAX_FAVORITES_SHOWN = 500
 
@@ -42,8 +43,14 @@ def _require_house(house_id: int) -> None:
 
 
 def add_favorite(*, user_id: int, house_id: int) -> None:
-    """Put a heart on a house; a second call changes nothing (an insert that ignores the duplicate)."""
+    """Put a heart on a house; a second call changes nothing (an insert that ignores the duplicate).
+
+    A house hidden from the public is a 404 here too, except for its owner and administrators.
+    """
     _require_house(house_id)
+    house = db.session.get(House, house_id)
+    if house is None or not visible_to(house, viewer_id=user_id):
+        raise NotFound(_("No such house"))
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     db.session.execute(insert(Favorite).values(user_id=user_id, house_id=house_id, create_time=utcnow())
@@ -64,9 +71,13 @@ def favorite_ids(*, user_id: int) -> list[int]:
 
 
 def list_favorites(*, user_id: int) -> list[dict]:
-    """The summaries of the user's favourite houses, newest favourite first."""
+    """The summaries of the user's favourite houses the public may see, newest favourite first.
+
+    A hidden house (unpublished, unlisted, host suspended) keeps its heart but leaves the list until it
+    is public again.
+    """
     houses = db.session.scalars(
         select(House).options(lazyload(House.images), lazyload(House.facilities))
-        .join(Favorite, Favorite.house_id == House.id).where(Favorite.user_id == user_id)
+        .join(Favorite, Favorite.house_id == House.id).where(Favorite.user_id == user_id, *publicly_visible())
         .order_by(Favorite.create_time.desc(), Favorite.house_id.desc()).limit(MAX_FAVORITES_SHOWN))
     return [house_summary(house) for house in houses]

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ihome.core.errors import Invalid
+from ihome.core.schema_types import CONTROL_CHARACTERS
 from ihome.extensions import db
 from ihome.houses.models import Area, Facility
 
@@ -23,11 +24,15 @@ MAX_MONEY = 100_000_000  # fen: one million yuan a night is beyond any real list
 MAX_COUNT = 1_000
 MAX_ACREAGE = 100_000
 MAX_DAYS = 3_650
+MAX_DESCRIPTION = 2_000
+MAX_HOUSE_RULES = 1_000
+CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # HH:MM, 00:00–23:59
 
 # Optional on publish, with these defaults; title, price, area_id and address are required.
 DEFAULTS: dict[str, Any] = {
     "room_count": 1, "acreage": 0, "unit": "", "capacity": 1, "beds": "", "deposit": 0,
     "min_days": 1, "max_days": 0, "facility": [], "cancellation_policy": "moderate",
+    "description": "", "house_rules": "", "check_in_time": "14:00", "check_out_time": "12:00",
 }
 POLICIES = ("flexible", "moderate", "strict")  # the refund rules live in ihome.orders.money
 REQUIRED = ("title", "price", "area_id", "address")
@@ -62,6 +67,26 @@ def _text(value: Any, low: int, high: int) -> str:
     if len(value) > high:
         raise _FieldError(_("Enter at most %(high)s characters", high=high))
     return value
+
+
+def _long_text(value: Any, high: int) -> str:
+    """Free text of several lines: line breaks kept (CRLF as LF), no other control character."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _FieldError(_("Enter text"))
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if CONTROL_CHARACTERS.search(value):
+        raise _FieldError(_("Text must not contain control characters"))
+    if len(value) > high:
+        raise _FieldError(_("Enter at most %(high)s characters", high=high))
+    return value
+
+
+def _clock_time(value: Any) -> str:
+    if not isinstance(value, str) or not CLOCK_TIME.fullmatch(value.strip()):
+        raise _FieldError(_("Enter a time as HH:MM, from 00:00 to 23:59"))
+    return value.strip()
 
 
 def _area(value: Any) -> int:
@@ -105,6 +130,10 @@ RULES: dict[str, Callable[[Any], Any]] = {
     "max_days": lambda v: _integer(v, 0, MAX_DAYS),
     "facility": _facilities,
     "cancellation_policy": _policy,
+    "description": lambda v: _long_text(v, MAX_DESCRIPTION),
+    "house_rules": lambda v: _long_text(v, MAX_HOUSE_RULES),
+    "check_in_time": _clock_time,
+    "check_out_time": _clock_time,
 }
 
 

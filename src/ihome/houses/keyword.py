@@ -1,18 +1,19 @@
-"""The search keyword: a case-insensitive substring of a house's title or address, Chinese included.
+"""The search keyword: a case-insensitive substring of a house's title, address or description, Chinese included.
 
-Houses have no description column yet; when one comes, it joins the indexed text (index, FTS
-column and triggers of migration 0008) and the OR below.
+The description joined the indexed text in migration 0010 (its trigram index, and the FTS table's
+third column with its triggers).
 
 No full-table scan for keywords of 3 characters or more:
 
-- PostgreSQL: ``title ILIKE '%q%' OR address ILIKE '%q%'`` answered by the trigram GIN indexes
-  ``ix_house_title_trgm`` / ``ix_house_address_trgm`` (``pg_trgm``, ``gin_trgm_ops``) as a BitmapOr;
+- PostgreSQL: ``title ILIKE '%q%' OR address ILIKE '%q%' OR description ILIKE '%q%'`` answered by the
+  trigram GIN indexes ``ix_house_title_trgm`` / ``ix_house_address_trgm`` / ``ix_house_description_trgm``
+  (``pg_trgm``, ``gin_trgm_ops``) as a BitmapOr;
   the index only proposes candidates, PostgreSQL rechecks the ILIKE on each, so results are exact.
   (The database's LC_CTYPE must classify CJK as letters, as C.UTF-8 and zh_CN.UTF-8 do; under the
   plain C locale pg_trgm extracts no trigram from Chinese and the search is still right, only slow.)
 - SQLite: the FTS5 table ``ih_house_fts`` (``tokenize='trigram'``, external content on ih_house,
   kept in step by triggers) answers a phrase query, which with the trigram tokenizer is exactly a
-  case-insensitive substring match inside one column.
+  case-insensitive substring match inside one column (any of the three).
 
 Keywords of 1 or 2 characters have no trigram, so neither index can narrow them. They fall back to
 the same substring test on the house rows (PostgreSQL ILIKE, SQLite LIKE), which is correct but reads
@@ -31,6 +32,7 @@ from ihome.houses.models import House
 MAX_KEYWORD = 50
 TRIGRAM = 3
 FTS_TABLE = "ih_house_fts"
+SEARCHED = (House.title, House.address, House.description)  # the FTS table's columns, in its order
 FTS_QUERY = "SELECT rowid FROM ih_house_fts WHERE ih_house_fts MATCH :keyword_phrase"
 
 
@@ -46,13 +48,13 @@ def fts_phrase(keyword: str) -> str:
 
 
 def keyword_condition(keyword: str, dialect: str) -> ColumnElement[bool]:
-    """Houses whose title or address contains ``keyword`` (already stripped, 1–50 characters)."""
+    """Houses whose title, address or description contains ``keyword`` (already stripped, 1–50 characters)."""
     pattern = like_pattern(keyword)
     if dialect == "postgresql":
-        return or_(House.title.ilike(pattern, escape="\\"), House.address.ilike(pattern, escape="\\"))
+        return or_(*(searched.ilike(pattern, escape="\\") for searched in SEARCHED))
     if len(keyword) >= TRIGRAM:
         matching = text(FTS_QUERY).bindparams(
             bindparam("keyword_phrase", fts_phrase(keyword))).columns(column("rowid", Integer))
         return House.id.in_(matching)
     # SQLite's LIKE is ASCII case-insensitive already; lower() would be the same and defeat nothing
-    return or_(House.title.like(pattern, escape="\\"), House.address.like(pattern, escape="\\"))
+    return or_(*(searched.like(pattern, escape="\\") for searched in SEARCHED))

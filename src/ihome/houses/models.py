@@ -64,6 +64,8 @@ class House(TimestampMixin, Base):
               postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         Index("ix_house_address_trgm", "address", postgresql_using="gin",
               postgresql_ops={"address": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_house_description_trgm", "description", postgresql_using="gin",  # (0010)
+              postgresql_ops={"description": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +97,13 @@ class House(TimestampMixin, Base):
     weekend_price: Mapped[int | None] = mapped_column(BigInteger)
     # the secret of the house's calendar.ics export URL; None until the owner first asks for it (0009)
     ical_token: Mapped[str | None] = mapped_column(String(64))
+    # what the host tells guests, line breaks kept (0010); the limits are ihome.houses.fields'
+    description: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    house_rules: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    check_in_time: Mapped[str] = mapped_column(String(5), default="14:00", server_default="14:00")  # HH:MM
+    check_out_time: Mapped[str] = mapped_column(String(5), default="12:00", server_default="12:00")  # HH:MM
+    # the owner's flag: an unpublished house is hidden like an unlisted one (ihome.houses.visibility) (0010)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     owner = relationship("User", lazy="joined")
     area = relationship(Area, lazy="joined")

@@ -1,4 +1,7 @@
-"""House photos: verified and re-encoded by the image pipeline, stored in two sizes, ordered.
+"""House photos: verified and re-encoded by the image pipeline, stored in two sizes, ordered, deleted.
+
+The first photo (lowest ``position``) is the cover: its thumbnail is the house's ``index_image_key``,
+kept so by upload, delete and reorder.
 
 A refused upload leaves nothing behind: the image is checked before anything is stored, files
 stored before a later failure are deleted at once, and files of a transaction that rolls back
@@ -16,11 +19,12 @@ from flask_babel import gettext as _
 from sqlalchemy import event, func, or_, select
 from sqlalchemy.orm import Session
 
-from ihome.core.errors import Invalid
+from ihome.core.errors import Invalid, NotFound
 from ihome.core.images import ProcessedImage, Variant, process_image
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
-from ihome.houses.models import HouseImage
+from ihome.houses.fields import MAX_ID
+from ihome.houses.models import House, HouseImage
 from ihome.houses.ownership import owned_house
 from ihome.integrations.storage import Storage, get_storage
 
@@ -32,6 +36,8 @@ PREFIX = "houses"
 THUMB = Variant("thumb", 480, 320, crop=True, quality=80)  # lists: a fixed 3:2 frame
 DETAIL = Variant("detail", 1280, 960)  # the gallery: the whole photo, fitted
 PENDING_KEYS = "ihome.houses.pending_photo_keys"
+UNUSED_KEYS = "ihome.houses.unused_photo_keys"  # files of deleted photos, deleted once the delete commits
+ORDER_FIELD = "image_ids"
 
 
 def _keys_in_use(keys: list[str]) -> set[str]:
@@ -124,13 +130,69 @@ def add_house_image(*, house_id: int, user_id: int, data: bytes) -> str:
     return storage.url(detail_key)
 
 
+def _house_images(house_id: int) -> list[HouseImage]:
+    return list(db.session.scalars(
+        select(HouseImage).where(HouseImage.house_id == house_id).order_by(HouseImage.position, HouseImage.id)))
+
+
+def _set_cover(house: House, images: list[HouseImage]) -> None:
+    house.index_image_key = images[0].thumb_key if images else None
+
+
+def delete_house_image(*, house_id: int, user_id: int, image_id: int) -> None:
+    """Delete a photo of the owner's house; its files go after the commit unless another photo uses them.
+
+    When it was the cover, the next photo becomes the cover (none left: the house has no cover).
+    """
+    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    if not 0 < image_id <= MAX_ID:  # the database could not even compare it
+        raise NotFound(_("No such photo"))
+    image = db.session.scalars(
+        select(HouseImage).where(HouseImage.id == image_id, HouseImage.house_id == house.id)).first()
+    if image is None:
+        raise NotFound(_("No such photo"))
+    keys = list(dict.fromkeys([image.key, image.thumb_key]))
+    db.session.delete(image)
+    db.session.flush()
+    _set_cover(house, _house_images(house.id))
+    in_use = _keys_in_use(keys)  # by another photo, of this house or another (keys are content-addressed)
+    unused = [key for key in keys if key not in in_use]
+    db.session.info.setdefault(UNUSED_KEYS, []).extend(unused)
+    db.session.flush()
+    house_changed(db.session, house.id)
+
+
+def reorder_house_images(*, house_id: int, user_id: int, image_ids: list[int]) -> list[str]:
+    """Put the owner's photos in the order of ``image_ids`` (every photo of the house, each once); the first
+    becomes the cover. Returns the detail-size URLs in the new order; ``Invalid`` (4103) changes nothing."""
+    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    images = {image.id: image for image in _house_images(house.id)}
+    if len(image_ids) != len(set(image_ids)) or set(image_ids) != set(images):
+        message = _("Send every photo of this house exactly once")
+        raise Invalid(message, fields={ORDER_FIELD: [message]})
+    ordered = [images[image_id] for image_id in image_ids]
+    for position, image in enumerate(ordered):
+        image.position = position
+    _set_cover(house, ordered)
+    db.session.flush()
+    db.session.expire(house, ["images"])
+    house_changed(db.session, house.id)
+    storage = get_storage()
+    return [storage.url(image.key) for image in ordered]
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_committed(session: Session) -> None:
     session.info.pop(PENDING_KEYS, None)
+    unused = session.info.pop(UNUSED_KEYS, None)
+    if unused and has_app_context():
+        _delete_quietly(get_storage(), unused)  # the rows that used them are gone for good
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _delete_rolled_back(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(UNUSED_KEYS, None)  # the deleted photos are back: keep their files
     keys = session.info.pop(PENDING_KEYS, None) if previous_transaction.parent is None else None
     if keys and has_app_context():
         # the photo rows are gone with the transaction; the files would be orphans

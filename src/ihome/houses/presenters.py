@@ -9,15 +9,12 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from sqlalchemy import false, select
+from flask import current_app
 
+from ihome.core.events import house_detail_requested
 from ihome.core.i18n import localized
-from ihome.extensions import db
 from ihome.houses.models import House
 from ihome.integrations.storage import media_url
-from ihome.orders.models import Order, OrderStatus
-
-COMMENTS_SHOWN = 30
 
 
 def iso_utc(moment: datetime) -> str:
@@ -63,24 +60,11 @@ def house_summary(house: House) -> dict:
     }
 
 
-def house_comments(house_id: int) -> list[dict]:
-    """The newest comments of completed stays in this house."""
-    rows = db.session.scalars(
-        select(Order)
-        .where(Order.house_id == house_id, Order.status == OrderStatus.COMPLETE.value, Order.comment.is_not(None),
-               Order.review_hidden == false())
-        .order_by(Order.update_time.desc(), Order.id.desc())
-        .limit(COMMENTS_SHOWN)
-    )
-    return [
-        {"user_name": order.guest.name, "comment": order.comment, "rating": order.rating,
-         "ctime": iso_utc(order.update_time)}
-        for order in rows
-    ]
-
-
 def house_detail(house: House) -> dict:
-    """Everything the detail page shows: the summary plus host, rooms, rules, photos and comments."""
+    """The house's own fields of the detail page: the summary plus host, rooms, rules and photos.
+
+    ``houses.service`` adds the host card and the public comments, which the reviews domain reads.
+    """
     return {
         **house_summary(house),
         "user_id": house.user_id,
@@ -93,8 +77,23 @@ def house_detail(house: House) -> dict:
         "min_days": house.min_days,
         "max_days": house.max_days,
         "cancellation_policy": house.cancellation_policy,
+        "description": house.description,
+        "house_rules": house.house_rules,
+        "check_in_time": house.check_in_time,
+        "check_out_time": house.check_out_time,
+        "published": house.published,
+        "image_ids": [image.id for image in house.images],
         "img_urls": [media_url(image.key) for image in house.images],
         "thumb_urls": [media_url(image.thumb_key) for image in house.images],
         "facilities": [facility.id for facility in house.facilities],
-        "comments": house_comments(house.id),
+        **_from_other_domains(house),
     }
+
+
+def _from_other_domains(house: House) -> dict:
+    """``host`` and ``comments`` (the reviews domain): the ``house_detail_requested`` receivers' parts."""
+    parts: dict = {"comments": []}
+    for _receiver, part in house_detail_requested.send(
+            current_app._get_current_object(), house=house):  # type: ignore[attr-defined]
+        parts.update(part or {})
+    return parts

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from apiflask.fields import UploadFile
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, RootModel, model_validator
 
 from ihome.core.schema_types import at_most_items
 from ihome.houses.presenters import money, star_count
 
 MAX_FACILITY_IDS = 100  # far more than the facilities there are; a longer list is refused unread
+MAX_IMAGE_IDS = 100  # more than a house's 30 photos; a longer list is refused unread
+CLOCK_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class PersonOut(BaseModel):
+    user_id: int
+    name: str
+    avatar_url: str | None
+    joined: date = Field(description="the day the account was created (marketplace time zone)")
+
+
+class HostOut(PersonOut):
+    response_rate: float | None = Field(description="of the booking requests of the last 90 days that the host "
+                                                    "answered or let expire, the share answered (0..1, 4 "
+                                                    "decimals); null when there were none")
 
 
 class AreaOut(BaseModel):
@@ -52,6 +68,12 @@ class HouseIn(BaseModel):
     cancellation_policy: Any = _doc("string", "flexible | moderate (default) | strict: what a guest's cancel of a "
                                     "paid stay refunds (see PUT /orders/{order_id}/status)",
                                     enum=["flexible", "moderate", "strict", None])
+    description: Any = _doc("string", "what the host tells guests about the home, ≤ 2,000 characters, line breaks "
+                            "kept (default empty)", maxLength=2_000)
+    house_rules: Any = _doc("string", "house rules, ≤ 1,000 characters, line breaks kept (default empty)",
+                            maxLength=1_000)
+    check_in_time: Any = _doc("string", "check-in from, HH:MM (default 14:00)", pattern=CLOCK_PATTERN)
+    check_out_time: Any = _doc("string", "check-out by, HH:MM (default 12:00)", pattern=CLOCK_PATTERN)
     facility: Annotated[Any, at_most_items(MAX_FACILITY_IDS)] = _doc(
         "array", "facility ids (GET /facilities)", items={"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
         maxItems=MAX_FACILITY_IDS)
@@ -73,6 +95,30 @@ class HouseImageIn(BaseModel):
 
 class HouseImageOut(BaseModel):
     image_url: str = Field(description="the detail-size photo's URL")
+
+
+class NullOut(RootModel[None]):
+    """No payload: ``data`` is null."""
+
+
+class ImageOrderIn(BaseModel):
+    image_ids: Annotated[list[int], at_most_items(MAX_IMAGE_IDS)] = Field(
+        description="every photo id of the house (house detail's image_ids), each once, in the new order; "
+                    "the first becomes the cover", max_length=MAX_IMAGE_IDS)
+
+
+class ImageOrderOut(BaseModel):
+    img_urls: list[str] = Field(description="detail-size photos, in the new gallery order")
+
+
+class PublicationIn(BaseModel):
+    published: bool = Field(description="true: the house is public again; false: hidden from search, lists, "
+                                        "favourites and booking, its page 404 for everyone but its owner and "
+                                        "administrators")
+
+
+class PublicationOut(BaseModel):
+    published: bool
 
 
 # ---- reads -----------------------------------------------------------------------------------------------
@@ -106,6 +152,7 @@ class CommentOut(BaseModel):
     comment: str
     rating: int | None
     ctime: str = Field(description="when the guest commented, ISO 8601, UTC")
+    reply: str | None = Field(default=None, description="the host's answer to this review, or null")
 
 
 class HouseDetailOut(HouseSummaryOut):
@@ -120,10 +167,17 @@ class HouseDetailOut(HouseSummaryOut):
     max_days: int = Field(description="0 = no limit")
     cancellation_policy: Literal["flexible", "moderate", "strict"] = Field(
         default="moderate", description="what a guest's cancel of a paid stay refunds; copied onto each booking")
+    description: str = Field(description="≤ 2,000 characters; line breaks are \\n")
+    house_rules: str = Field(description="≤ 1,000 characters; line breaks are \\n")
+    check_in_time: str = Field(description="check-in from, HH:MM")
+    check_out_time: str = Field(description="check-out by, HH:MM")
+    published: bool = Field(description="the owner's flag; only the owner and administrators ever see false")
+    image_ids: list[int] = Field(description="the photos' ids, in gallery order (for DELETE and PUT .../images)")
     img_urls: list[str] = Field(description="detail-size photos, in gallery order")
     thumb_urls: list[str] = Field(description="the same photos as list thumbnails")
     facilities: list[int] = Field(description="facility ids")
-    comments: list[CommentOut] = Field(description="the newest 30 comments")
+    host: HostOut = Field(description="the host's public card; response_rate as of the cached detail")
+    comments: list[CommentOut] = Field(description="the newest 30 public comments (reviews are double-blind)")
 
 
 class HouseDetailPageOut(BaseModel):
@@ -131,8 +185,17 @@ class HouseDetailPageOut(BaseModel):
     house: HouseDetailOut
 
 
+class MyHouseOut(HouseSummaryOut):
+    published: bool = Field(description="the owner's flag (PUT /houses/{house_id}/publication)")
+    listed: bool = Field(description="false when an administrator unlisted the house")
+
+
 class UserHousesOut(BaseModel):
     houses: list[HouseSummaryOut]
+
+
+class MyHousesOut(BaseModel):
+    houses: list[MyHouseOut]
 
 
 class SearchQuery(BaseModel):
@@ -152,8 +215,8 @@ class SearchQuery(BaseModel):
     fac: str | None = Field(default=None, description="comma-separated facility ids (GET /facilities), at most 50: "
                                                        "every one must be present")
     q: str | None = Field(default=None, description="keyword, 1–50 characters after trimming spaces: a "
-                                                     "case-insensitive substring of the title or the address, "
-                                                     "Chinese included; empty = no keyword")
+                                                     "case-insensitive substring of the title, the address or "
+                                                     "the description, Chinese included; empty = no keyword")
 
 
 class SearchOut(BaseModel):

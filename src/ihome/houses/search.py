@@ -3,7 +3,8 @@
 A house is free for [sd, ed) when no order in an active state overlaps it (``start < ed AND
 end > sd``: back-to-back stays do not conflict) and the stay fits its min/max days. The whole rule
 is SQL: one query for the page, one for the count, the orders checked by a NOT EXISTS, never a list
-of ids pulled into Python.
+of ids pulled into Python. The orders domain writes that condition (``orders/house_parts.py``, asked
+for through the ``house_taken_requested`` event): houses never imports orders.
 
 On PostgreSQL the overlap is written as ``daterange(start, end) && daterange(sd, ed)`` so that the
 partial GiST index ``ix_order_active_stay`` finds the few active orders of the window directly and
@@ -15,8 +16,8 @@ never touches the database.
 
 Filters (issue 13): ``guests`` (capacity at least), ``min_price``/``max_price`` (base nightly price,
 fen, inclusive), ``fac`` (every listed facility present: one EXISTS per fid on the facility table's
-primary key) and ``q``, a case-insensitive substring of the title or the address (houses have no
-description column yet; it joins the searched text when they do). The keyword never scans the house
+primary key) and ``q``, a case-insensitive substring of the title, the address or the description
+(migration 0010). The keyword never scans the house
 table when it has 3 characters or more (see ``keyword.py``).
 """
 
@@ -29,12 +30,13 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ihome.core import clock
 from ihome.core.cache import cached
 from ihome.core.errors import Invalid
+from ihome.core.events import house_taken_requested
 from ihome.core.i18n import current_language
 from ihome.extensions import db
 from ihome.houses.cache import PEOPLE, SEARCH
@@ -44,7 +46,6 @@ from ihome.houses.models import Area, Facility, House, house_facility
 from ihome.houses.presenters import house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.visibility import publicly_visible
-from ihome.orders.models import ACTIVE_STATUSES, Order
 
 MAX_NIGHTS = 366
 MAX_PAGE = 1_000_000
@@ -198,8 +199,7 @@ def _conditions(aid: int | None, sd: date | None, ed: date | None,
         nights = (ed - sd).days
         conditions.append(House.min_days <= nights)
         conditions.append(or_(House.max_days == 0, House.max_days >= nights))
-        taken = exists().where(Order.house_id == House.id, *_active_overlap(sd, ed))
-        conditions.append(~taken)
+        conditions.extend(~taken for taken in _taken(sd, ed))
     if filters is not None:
         conditions.extend(_filter_conditions(filters))
     return conditions
@@ -220,16 +220,11 @@ def _filter_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _active_overlap(sd: date, ed: date) -> list[ColumnElement[bool]]:
-    """Active orders overlapping [sd, ed), in the form each database's index answers."""
-    # literal statuses: PostgreSQL only uses a partial index when it can see the values
-    active = Order.status.in_(bindparam("active_statuses", [s.value for s in ACTIVE_STATUSES],
-                                        expanding=True, literal_execute=True))
-    if db.session.get_bind().dialect.name == "postgresql":
-        # the same expression as ix_order_active_stay; '[)' is a literal so the index matches it
-        stay = func.daterange(Order.start_date, Order.end_date, text("'[)'"))
-        return [active, stay.op("&&")(func.daterange(sd, ed, text("'[)'")))]
-    return [active, and_(Order.start_date < ed, Order.end_date > sd)]
+def _taken(sd: date, ed: date) -> list[ColumnElement[bool]]:
+    """The other domains' conditions for a house whose nights in [sd, ed) are held (an active booking)."""
+    return [condition for _receiver, condition in house_taken_requested.send(
+        current_app._get_current_object(), house_id=House.id, start=sd, end=ed)  # type: ignore[attr-defined]
+        if condition is not None]
 
 
 def count_query(*, aid: int | None, sd: date | None, ed: date | None, filters: Filters | None = None) -> Select:

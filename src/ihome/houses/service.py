@@ -21,15 +21,16 @@ from ihome.houses.cache import INDEX, PEOPLE, house_changed, house_generation
 from ihome.houses.fields import MAX_ID, clean_house_fields
 from ihome.houses.models import Facility, House
 from ihome.houses.ownership import owned_house, verified_host
-from ihome.houses.photos import add_house_image
+from ihome.houses.photos import add_house_image, delete_house_image, reorder_house_images
 from ihome.houses.presenters import house_detail, house_summary
 from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.search import search_houses
 from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
 
 __all__ = [
-    "add_house_image", "create_house", "get_house_detail", "house_detail", "house_summary",
-    "list_index_houses", "list_user_houses", "search_houses", "update_house",
+    "add_house_image", "create_house", "delete_house_image", "get_house_detail", "house_detail", "house_summary",
+    "list_index_houses", "list_user_houses", "reorder_house_images", "search_houses", "set_publication",
+    "update_house",
 ]
 
 INDEX_SIZE = 5
@@ -65,13 +66,23 @@ def update_house(*, house_id: int, user_id: int, fields: dict) -> int:
     return house.id
 
 
+def set_publication(*, house_id: int, user_id: int, published: bool) -> bool:
+    """The owner publishes or unpublishes a house (``ihome.houses.visibility``); returns the new flag."""
+    house = owned_house(house_id=house_id, user_id=user_id, lock=True)
+    if house.published != published:
+        house.published = published
+        db.session.flush()
+        house_changed(db.session, house.id)
+    return house.published
+
+
 def list_user_houses(*, user_id: int) -> list[dict]:
-    """The summaries of a host's houses, newest first (not cached: one indexed query)."""
+    """The summaries of a host's houses with their published and listed flags, newest first (not cached)."""
     houses = db.session.scalars(
         select(House).options(lazyload(House.images), lazyload(House.facilities))
         .where(House.user_id == user_id).order_by(House.create_time.desc(), House.id.desc())
     )
-    return [house_summary(house) for house in houses]
+    return [{**house_summary(house), "published": house.published, "listed": house.listed} for house in houses]
 
 
 def _load_index() -> list[dict]:
@@ -93,16 +104,17 @@ def _load_detail(house_id: int) -> dict:
     house = db.session.get(House, house_id) if 0 < house_id <= MAX_ID else None
     if house is None:
         raise NotFound(_("No such house"))
+    # with the host card (its response rate) and the public, double-blind comments of ihome.reviews
     return {"visible": is_publicly_visible(house), "detail": house_detail(house)}
 
 
 def get_house_detail(*, house_id: int, viewer_id: int | None) -> dict:
     """``{user_id: the viewer's id or -1, house: detail}``; the detail is cached per house generation.
 
-    A house hidden from the public (unlisted, or its host suspended) is a 404 for everyone but its
+    A house hidden from the public (unpublished, unlisted, or its host suspended) is a 404 for everyone but its
     owner and administrators; whether it is hidden is cached with the detail (same generation).
     """
-    entry = cached(f"houses:detail:v2:{house_id}:{current_language()}", lambda: _load_detail(house_id),
+    entry = cached(f"houses:detail:v3:{house_id}:{current_language()}", lambda: _load_detail(house_id),
                    generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
     detail = entry["detail"]
     if not entry["visible"] and not may_see_hidden(viewer_id=viewer_id, owner_id=detail["user_id"]):

@@ -157,7 +157,7 @@ def build_payment_gateway(app: Flask) -> PaymentGateway:
     config = app.config
     backend = config["PAYMENT_BACKEND"]
     if backend == "simulator":
-        from ihome.payments.simulator.keys import ensure_key_pairs
+        from ihome.integrations.alipay_keys import ensure_key_pairs
 
         keys = ensure_key_pairs(Path(app.instance_path))
         gateway = config["ALIPAY_GATEWAY"] or config["PUBLIC_URL"].rstrip("/") + "/dev/alipay/gateway"

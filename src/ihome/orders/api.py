@@ -1,4 +1,4 @@
-"""The orders JSON API under /api/v1.0: book, answer, cancel, review, list; a house's calendar."""
+"""The orders JSON API under /api/v1.0: book, answer, cancel, list; a house's calendar (reviews: ihome.reviews.api)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from apiflask import APIBlueprint, APIFlask
 from ihome.core.responses import ok
 from ihome.core.security import login_required, require_user_id
 from ihome.extensions import db
-from ihome.orders import booking, detail, service
+from ihome.orders import booking, detail, service, subscribers
 from ihome.orders.schemas import (
     BookingIn,
     BookingOut,
     CalendarOut,
     CalendarQuery,
-    CommentIn,
     OrderDetailOut,
     OrderListOut,
     OrdersQuery,
@@ -97,20 +96,6 @@ def change_status(order_id: int, json_data: StatusIn):
     return ok({"order_id": order.id, "status": order.status})
 
 
-@bp.put("/orders/<int:order_id>/comment")
-@login_required
-@bp.input(CommentIn)
-@bp.output(OrderStateOut)
-@bp.doc(summary="Review a stay", description="The guest's comment and 1–5 stars on a WAIT_COMMENT order: COMPLETE.",
-        responses={401: "not logged in (4101)", 403: "not the guest (4105)", 404: "no such order (4002)",
-                   400: "comment or rating out of range (4103)", 409: "not in WAIT_COMMENT (4004)"})
-def comment(order_id: int, json_data: CommentIn):
-    order = service.add_comment(user_id=require_user_id(), order_id=order_id, comment=json_data.comment,
-                                rating=json_data.rating)
-    db.session.commit()
-    return ok({"order_id": order.id, "status": order.status})
-
-
 @bp.get("/houses/<int:house_id>/calendar")
 @bp.input(CalendarQuery, location="query")
 @bp.output(CalendarOut)
@@ -124,3 +109,4 @@ def house_calendar(house_id: int, query_data: CalendarQuery):
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    subscribers.subscribe()

@@ -1,5 +1,8 @@
 """One order as its guest, its host or an administrator sees it: money, policy, guest, history, refund.
 
+The refund and the conversation belong to other domains: they add them as receivers of the
+``order_detail_requested`` event, so this module imports neither.
+
 The host's view of the guest follows the privacy rule of API.md: the guest's mobile is masked
 (``138****8000``) until the order has reached PAID; the guest sees their own, an administrator all.
 Only the host and administrators see ``host_payout``.
@@ -9,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ihome.accounts.models import User
-from ihome.conversations.service import find_for_house
 from ihome.core.errors import Forbidden
+from ihome.core.events import order_detail_requested
 from ihome.extensions import db
 from ihome.houses.presenters import iso_utc
 from ihome.integrations.sms import mask_mobile
@@ -22,7 +26,6 @@ from ihome.integrations.storage import media_url
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.orders.money import policy_terms
 from ihome.orders.service import get_order, order_summary
-from ihome.payments.models import Payment, Refund, RefundStatus
 
 
 def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
@@ -39,9 +42,8 @@ def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
         raise Forbidden(_("This order is not yours"))
     events = _events(order)
     terms = policy_terms(policy=order.cancellation_policy, start_date=order.start_date)
-    conversation = find_for_house(user_id=order.user_id, house_id=order.house_id)
     return {
-        **order_summary(order),
+        **order_summary(order, viewer=role),
         "guests": order.guests, "subtotal": order.subtotal, "service_fee": order.service_fee,
         "host_payout": order.host_payout if role != "guest" else None,
         "cancellation_policy": order.cancellation_policy,
@@ -49,9 +51,18 @@ def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
         "viewer_role": role,
         "guest": _guest(order, role=role, reached_paid=any(e["to_status"] == OrderStatus.PAID for e in events)),
         "events": events,
-        "refund": _refund(order.id),
-        "conversation_id": conversation.id if conversation is not None else None,
+        **_from_other_domains(order),
     }
+
+
+def _from_other_domains(order: Order) -> dict[str, Any]:
+    """``refund`` (payments) and ``conversation_id`` (conversations): the ``order_detail_requested`` receivers'."""
+    parts: dict[str, Any] = {"refund": None, "conversation_id": None}
+    for _receiver, part in order_detail_requested.send(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            order_id=order.id, guest_id=order.user_id, house_id=order.house_id):
+        parts.update(part or {})
+    return parts
 
 
 def _guest(order: Order, *, role: str, reached_paid: bool) -> dict[str, Any]:
@@ -75,15 +86,3 @@ def _events(order: Order) -> list[dict[str, Any]]:
                               .order_by(OrderEvent.create_time, OrderEvent.id))
     return [{"from_status": row.from_status, "to_status": row.to_status, "actor_role": actor_role(row.actor, order),
              "note": row.note, "at": iso_utc(row.create_time)} for row in rows]
-
-
-def _refund(order_id: int) -> dict[str, Any] | None:
-    """The order's refund: the sum of its refunds, PENDING while any is, FAILED if any failed; else None."""
-    rows = db.session.execute(select(Refund.amount, Refund.status).join(Payment, Payment.id == Refund.payment_id)
-                              .where(Payment.order_id == order_id)).all()
-    if not rows:
-        return None
-    statuses = {status for _amount, status in rows}
-    status = next((s.value for s in (RefundStatus.FAILED, RefundStatus.PENDING) if s.value in statuses),
-                  RefundStatus.SUCCEEDED.value)
-    return {"amount": sum(amount for amount, _status in rows), "status": status}

@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ihome.core.db import Base, TimestampMixin, UTCDateTime, utcnow
+from ihome.orders.review_columns import ReviewColumns
 
 
 class OrderStatus(StrEnum):
@@ -44,9 +45,10 @@ ACTIVE_STATUSES: tuple[OrderStatus, ...] = (
     OrderStatus.COMPLETE,
 )
 _ACTIVE_SQL = ", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES)
+_BLIND_SQL = "reviews_public_at IS NULL AND status IN ('WAIT_COMMENT', 'COMPLETE')"
 
 
-class Order(TimestampMixin, Base):
+class Order(TimestampMixin, ReviewColumns, Base):
     """A guest's stay [start_date, end_date) in a house; money in fen, computed by the server."""
 
     __tablename__ = "ih_order"
@@ -55,6 +57,8 @@ class Order(TimestampMixin, Base):
         CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating_range"),
         CheckConstraint("cancellation_policy IN ('flexible', 'moderate', 'strict')", name="cancellation_policy_known"
                         ).ddl_if(dialect="postgresql"),  # as migration 0007 made it
+        CheckConstraint("host_rating IS NULL OR (host_rating BETWEEN 1 AND 5)", name="host_rating_range"
+                        ).ddl_if(dialect="postgresql"),  # as migration 0012 made it (reviews' columns)
         Index("ix_order_house_dates", "house_id", "start_date", "end_date"),
         Index("ix_order_status_created", "status", "create_time"),
         Index("ix_order_user_created", "user_id", "create_time"),
@@ -73,6 +77,8 @@ class Order(TimestampMixin, Base):
         # search's per-house probe: only that house's active orders still running at check-in (0002)
         Index("ix_order_active_house_end", "house_id", "end_date", "start_date",
               sqlite_where=text(f"status IN ({_ACTIVE_SQL})"), postgresql_where=text(f"status IN ({_ACTIVE_SQL})")),
+        # the finished stays whose reviews are still blind, for the job that publishes them (0012)
+        Index("ix_order_reviews_blind", "end_date", sqlite_where=text(_BLIND_SQL), postgresql_where=text(_BLIND_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from ihome.core.schema_types import BoundedDate, Text
+from ihome.orders.review_schemas import OrderReviewFields
 
 
 class BookingIn(BaseModel):
@@ -32,11 +33,6 @@ class StatusIn(BaseModel):
                                 description="required with reject and host_cancel, 1–500 characters")
 
 
-class CommentIn(BaseModel):
-    comment: Text = Field(min_length=1, max_length=500, description="the guest's review, 1–500 characters")
-    rating: int = Field(ge=1, le=5, description="1 to 5 stars")
-
-
 class OrderStateOut(BaseModel):
     order_id: int
     status: str = Field(description="WAIT_ACCEPT, WAIT_PAYMENT, PAID, WAIT_COMMENT, COMPLETE, CANCELED or REJECTED")
@@ -47,7 +43,7 @@ class OrdersQuery(BaseModel):
         default="custom", description="custom: my bookings; landlord: bookings of my houses")
 
 
-class OrderItemOut(BaseModel):
+class OrderItemOut(OrderReviewFields):
     order_id: int
     house_id: int
     title: str
@@ -58,8 +54,9 @@ class OrderItemOut(BaseModel):
     days: int = Field(description="nights")
     amount: int = Field(description="what the guest pays in fen (subtotal + service fee)")
     status: str
-    comment: str | None
-    rating: int | None
+    comment: str | None = Field(description="the guest's review of the house: for the guest and administrators, "
+                                            "for the host once the stay's reviews are public")
+    rating: int | None = Field(description="its stars, shown like comment")
     reject_reason: str | None
 
 

@@ -1,4 +1,4 @@
-"""What hosts and guests do to an order: accept, reject, cancel (guest or host), review; the lists of orders.
+"""What hosts and guests do to an order: accept, reject, cancel (guest or host); the lists of orders.
 
 Every change goes through ``transitions.apply_transition``: a guarded ``UPDATE ... WHERE status = ?``.
 A user's action is guarded by the state that user's request saw, so when a host's accept and a
@@ -7,31 +7,30 @@ guest's cancel race, exactly one applies and the other gets 409 (the order chang
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ihome.accounts.models import User
-from ihome.accounts.tasks import send_sms_message
 from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
-from ihome.core.tasks import send_after_commit
+from ihome.core.events import orders_listed
 from ihome.extensions import db
 from ihome.houses.cache import house_changed
 from ihome.houses.models import House
-from ihome.houses.presenters import money as money_text
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import days_before_check_in, policy_refund
+from ihome.orders.texts import notify_guest, notify_guest_of, notify_paid_cancel
 from ihome.orders.transitions import TRANSITIONS, apply_transition
-from ihome.payments import service as payments
 
 S = OrderStatus
 REASON_MAX = 500
+__all__ = ["notify_guest"]  # other domains text an order's guest through this module
 
 
 def get_order(*, order_id: int) -> Order:
@@ -62,22 +61,21 @@ def change_status(*, user_id: int, order_id: int, action: str, reason: str | Non
         raise Conflict(_("Check-in has passed: this booking can no longer be accepted"))
     if action == "host_cancel" and order.start_date <= clock.today():
         raise Conflict(_("A booking cannot be cancelled on or after check-in"))
+    refund = None  # what comes back, decided before the change: the payments domain refunds it on the event
+    if action == "cancel_paid":
+        refund = guest_cancel_refund(order)
+    elif action == "host_cancel" and seen is S.PAID:
+        refund = order.amount  # a host's cancel refunds everything the guest paid
     applied = apply_transition(order_id=order.id, action=action, actor=f"user:{user_id}",
-                               note=note, values=values,
+                               note=note, values=values, refund=refund,
                                extra_where=Order.status == seen.value)
     if applied is None:
         raise Conflict(_("This order was changed meanwhile, please reload"))
     if action == "cancel_paid":
-        refund = guest_cancel_refund(order)
-        if refund > 0:  # strict, late: nothing to give back and no gateway call; the order is still CANCELED
-            payments.refund_cancelled_order(order_id=order.id, amount=refund,
-                                            reason=f"cancelled by the guest ({order.cancellation_policy} policy)")
-        _notify_paid_cancel(order, refund)
-    elif action == "host_cancel" and seen is S.PAID:
-        payments.refund_cancelled_order(order_id=order.id, reason="cancelled by the host before check-in")
+        notify_paid_cancel(order, refund or 0)
     if action != "accept":  # the nights are free again
         house_changed(db.session, order.house_id)
-    _notify_guest_of(order, action, note)
+    notify_guest_of(order, action, note)
     return get_order(order_id=order_id)
 
 
@@ -85,28 +83,6 @@ def guest_cancel_refund(order: Order) -> int:
     """What a guest's cancel of this paid order today refunds, by the policy stored on the order (fen)."""
     return policy_refund(policy=order.cancellation_policy, amount=order.amount, subtotal=order.subtotal,
                          days_before=days_before_check_in(start_date=order.start_date, cancel_date=clock.today()))
-
-
-def add_comment(*, user_id: int, order_id: int, comment: str, rating: int) -> Order:
-    """The guest's review of a finished stay: COMPLETE, and the house's counters move in the same transaction."""
-    order = get_order(order_id=order_id)
-    _require_guest(order, user_id)
-    comment = comment.strip()
-    if not comment:
-        raise Invalid(_("Please write a comment"), fields={"comment": [_("Please write a comment")]})
-    applied = apply_transition(order_id=order.id, action="comment", actor=f"user:{user_id}",
-                               values={"comment": comment, "rating": rating})
-    if applied is None:
-        raise Conflict(_("Only a finished stay can be reviewed"))
-    # increments in SQL, never read-modify-write: two reviews of one house at once both count
-    db.session.execute(
-        update(House).where(House.id == order.house_id)
-        .values(order_count=House.order_count + 1, rating_sum=House.rating_sum + rating,
-                rating_count=House.rating_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    house_changed(db.session, order.house_id)
-    return get_order(order_id=order_id)
 
 
 def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
@@ -119,11 +95,26 @@ def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     else:
         raise Invalid(_("Unknown role"), fields={"role": [_("Must be custom or landlord")]})
     orders = db.session.scalars(query.order_by(Order.create_time.desc(), Order.id.desc())).unique().all()
-    return [order_summary(order) for order in orders]
+    return order_summaries(orders, viewer="host" if role == "landlord" else "guest")
 
 
-def order_summary(order: Order) -> dict[str, Any]:
-    """An order as the list endpoint and the pages show it."""
+def order_summaries(orders: Sequence[Order], *, viewer: str = "guest") -> list[dict[str, Any]]:
+    """Orders as the list endpoint and the pages show them to their ``guest``, ``host`` or an ``admin``:
+    the order's own fields, plus what other domains add (``orders_listed``: the reviews' fields)."""
+    extra: dict[int, dict[str, Any]] = defaultdict(dict)
+    for _receiver, parts in orders_listed.send(
+            current_app._get_current_object(), orders=orders, viewer=viewer):  # type: ignore[attr-defined]
+        for order_id, fields in (parts or {}).items():
+            extra[order_id].update(fields)
+    return [{**_own_fields(order), **extra[order.id]} for order in orders]
+
+
+def order_summary(order: Order, *, viewer: str = "guest") -> dict[str, Any]:
+    """One order as ``order_summaries`` shows it."""
+    return order_summaries([order], viewer=viewer)[0]
+
+
+def _own_fields(order: Order) -> dict[str, Any]:
     return {
         "order_id": order.id, "house_id": order.house_id, "title": order.house.title,
         "img_url": media_url(order.house.index_image_key),
@@ -166,54 +157,3 @@ def _paid_cancel_action(order: Order) -> str:
     if order.start_date <= clock.today():
         raise Conflict(_("A paid stay cannot be cancelled on or after check-in"))
     return "cancel_paid"
-
-
-def _notify_guest_of(order: Order, action: str, reason: str | None) -> None:
-    with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
-        if action == "accept":
-            body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was accepted. Please pay within "
-                     "%(hours)d hours.", title=order.house.title, start=order.start_date.isoformat(),
-                     end=order.end_date.isoformat(), hours=_payment_hours())
-        elif action == "reject":
-            body = _("iHome: your booking of %(title)s (%(start)s to %(end)s) was declined: %(reason)s",
-                     title=order.house.title, start=order.start_date.isoformat(),
-                     end=order.end_date.isoformat(), reason=reason or "")
-        elif action == "host_cancel":
-            body = _("iHome: the host cancelled your booking of %(title)s (%(start)s to %(end)s): %(reason)s. "
-                     "Anything you paid is refunded in full.", title=order.house.title,
-                     start=order.start_date.isoformat(), end=order.end_date.isoformat(), reason=reason or "")
-        else:
-            return
-    notify_guest(order=order, body=body)
-
-
-def _notify_paid_cancel(order: Order, refund: int) -> None:
-    """A guest cancelled a paid stay: the guest hears what comes back, the host that the nights are free."""
-    with force_locale("zh_Hans_CN"):
-        words = {"title": order.house.title, "start": order.start_date.isoformat(), "end": order.end_date.isoformat()}
-        guest_body = _("iHome: you cancelled %(title)s (%(start)s to %(end)s); %(refund)s is refunded under the "
-                       "%(policy)s cancellation policy.", refund=money_text(refund),
-                       policy=_policy_name(order.cancellation_policy), **words)
-        host_body = _("iHome: the guest cancelled the paid stay at %(title)s (%(start)s to %(end)s); those "
-                      "nights are free again.", **words)
-    notify_guest(order=order, body=guest_body)
-    host = db.session.get(User, order.house.user_id)
-    if host is not None:
-        send_after_commit(db.session, send_sms_message, host.mobile, host_body)
-
-
-def _policy_name(policy: str) -> str:
-    """The policy's name in the current language (the same words as templates/orders/_policy.html)."""
-    names = {"flexible": _("Flexible"), "moderate": _("Moderate"), "strict": _("Strict")}
-    return names.get(policy, policy)
-
-
-def notify_guest(*, order: Order, body: str) -> None:
-    """Text the order's guest after the transaction commits."""
-    guest = db.session.get(User, order.user_id)
-    if guest is not None:
-        send_after_commit(db.session, send_sms_message, guest.mobile, body)
-
-
-def _payment_hours() -> int:
-    return int(current_app.config["PAYMENT_TIMEOUT_HOURS"])

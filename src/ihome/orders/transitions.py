@@ -3,7 +3,8 @@
 A transition is applied with ``UPDATE ih_order SET status = :to WHERE id = :id AND status IN (:from)``.
 The database decides: of two concurrent actions on one order (accept racing cancel), exactly one
 updates a row and the other sees 0 rows and loses. Every applied transition writes an OrderEvent
-in the same transaction, so the event log always agrees with the final state.
+in the same transaction, so the event log always agrees with the final state, and sends the
+``order_changed`` domain event (the payments domain refunds what a cancel gives back).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import update
 
 from ihome.core.clock import now
+from ihome.core.events import order_changed
 from ihome.extensions import db
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 
@@ -51,13 +54,15 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def apply_transition(*, order_id: int, action: str, actor: str, note: str | None = None,
-                     values: dict[str, Any] | None = None, extra_where: Any = None) -> OrderStatus | None:
+                     values: dict[str, Any] | None = None, extra_where: Any = None,
+                     refund: int | None = None) -> OrderStatus | None:
     """Apply ``action`` to the order atomically; returns the status it left, or None if not allowed now.
 
     Each source state is tried with its own guarded UPDATE (``WHERE status = :source``), so the event
     records exactly the state the order left, and a concurrent change makes the UPDATE match nothing.
     ``values`` are more columns set in the same UPDATE (a reject reason, a comment and rating);
-    ``extra_where`` adds a condition (an expiry job's age cut-off). The caller commits.
+    ``extra_where`` adds a condition (an expiry job's age cut-off); ``refund`` is what the guest gets
+    back (fen, from ``orders.money``), carried by the ``order_changed`` event. The caller commits.
     """
     transition = TRANSITIONS[action]
     conditions = [extra_where] if extra_where is not None else []
@@ -72,6 +77,9 @@ def apply_transition(*, order_id: int, action: str, actor: str, note: str | None
             db.session.add(OrderEvent(order_id=order_id, from_status=source.value,
                                       to_status=transition.target.value, actor=actor, note=note))
             _expire_loaded(order_id)
+            order_changed.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                               order_id=order_id, action=action, from_status=source, to_status=transition.target,
+                               actor=actor, note=note, refund=refund)
             return source
     return None
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ihome.core import clock
+from ihome.core.errors import NotFound
 from ihome.core.security import page_login_required, require_user_id
+from ihome.houses.visibility import visible_to
 from ihome.integrations.storage import media_url
 from ihome.orders import booking, money, service
 from ihome.orders.models import OrderStatus
@@ -30,6 +33,8 @@ STATUS_LABELS = {
 def book(house_id: int):
     """The booking page: a date picker greying out booked nights, nights and amount before submitting."""
     house = booking.get_house(house_id=house_id)
+    if not visible_to(house, viewer_id=require_user_id()):  # hidden (unpublished, unlisted): as if absent
+        raise NotFound(_("House not found"))
     return render_template("orders/book.html", house=house, image_url=media_url(house.index_image_key),
                            own_house=house.user_id == require_user_id(), today=clock.today(),
                            guest_fee_percent=int(current_app.config["GUEST_FEE_PERCENT"]),

@@ -1,4 +1,4 @@
-"""The payments JSON API under /api/v1.0: start paying, the return flow, and Alipay's notify."""
+"""The payments JSON API under /api/v1.0: start paying, the return flow, Alipay's notify, a host's earnings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from flask import Response, request
 from ihome.core.responses import ok
 from ihome.core.security import csrf_exempt, login_required, require_user_id
 from ihome.extensions import db
-from ihome.payments import service
-from ihome.payments.schemas import PaymentStateOut, PayUrlOut, ReturnParamsIn
+from ihome.payments import payouts, service, subscribers
+from ihome.payments.schemas import EarningsOut, EarningsQuery, PaymentStateOut, PayUrlOut, ReturnParamsIn
 
 bp = APIBlueprint("payments_api", __name__, url_prefix="/api/v1.0", tag="Payments")
 MOBILE_AGENT = re.compile(r"Mobile|Android|iPhone|iPad|iPod|HarmonyOS|Windows Phone", re.IGNORECASE)
@@ -70,5 +70,19 @@ def alipay_notify():
     return Response("success" if applied else "failure", mimetype="text/plain")
 
 
+@bp.get("/user/earnings")
+@login_required
+@bp.input(EarningsQuery, location="query")
+@bp.output(EarningsOut)
+@bp.doc(summary="My earnings as a host",
+        description="One payout per stay that reached check-in + 1 day (the order's host_payout, fen), pending "
+                    "until an administrator marks it paid. `months` sums them per month of the due date, newest "
+                    "first; `payouts` lists the month asked for (every payout without `month`).",
+        responses={401: "not logged in (4101)", 400: "month is not YYYY-MM (4103)"})
+def my_earnings(query_data: EarningsQuery):
+    return ok(payouts.host_earnings(host_id=require_user_id(), month=query_data.month))
+
+
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
+    subscribers.subscribe()

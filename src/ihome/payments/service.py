@@ -2,9 +2,10 @@
 
 The one rule: nothing changes until a notice is proven genuine (RSA2 signature, our app id, a
 payment we started, its exact amount). Applying a success is idempotent: the Payment row is locked,
-a payment already SUCCEEDED is left alone, and the order moves through the orders domain's guarded
-transition, so ten copies of one notice make one transition. Money that arrives for an order that
-can no longer be paid (cancelled by the expiry job, or paid twice) is recorded and refunded.
+a payment already SUCCEEDED is left alone, and the ``payment_succeeded`` event moves the order (the
+orders domain's guarded transition answers it), so ten copies of one notice make one transition.
+Money that arrives for an order that can no longer be paid (cancelled by the expiry job, or paid
+twice) is recorded and refunded.
 Services never commit: the API view or the Celery task does.
 """
 
@@ -24,17 +25,18 @@ from sqlalchemy.orm import lazyload
 from ihome.core import clock
 from ihome.core.clock import now
 from ihome.core.errors import Conflict, DataError, Forbidden, NotFound, ProviderFailed
+from ihome.core.events import payment_succeeded, refund_succeeded
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.integrations.payments import PaymentProviderError, fen_to_yuan, get_payment_gateway, yuan_to_fen
 from ihome.orders.models import Order, OrderStatus
-from ihome.orders.transitions import apply_transition
 from ihome.payments.models import Payment, PaymentStatus, Refund, RefundStatus
 
 log = logging.getLogger(__name__)
 PAID_STATUSES = frozenset({"TRADE_SUCCESS", "TRADE_FINISHED"})
 RETURN_PATH = "/pay/complete"
 NOTIFY_PATH = "/api/v1.0/payments/alipay/notify"
+REFUND_TASK = "ihome.payments.refund_payment"
 
 
 class NoticeRejected(Exception):
@@ -183,7 +185,10 @@ def _apply_success(*, payment_id: int, trade_no: str | None, notice: dict[str, A
     payment.notification = dict(notice)
     payment.paid_at = now()
     db.session.flush()
-    if apply_transition(order_id=payment.order_id, action="pay", actor=actor, note=payment.out_trade_no) is None:
+    answers = payment_succeeded.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                                     order_id=payment.order_id, payment_id=payment.id, amount=payment.amount,
+                                     actor=actor, out_trade_no=payment.out_trade_no)
+    if not any(taken is True for _receiver, taken in answers):  # the order could not be paid any more
         order = db.session.get(Order, payment.order_id, populate_existing=True)
         state = order.status if order is not None else "missing"
         log.warning("payment %s arrived for order %s in %s: refunding it", payment.out_trade_no,
@@ -285,11 +290,8 @@ def _create_refund(payment: Payment, *, reason: str, amount: int | None = None) 
                     reason=reason[:255], status=RefundStatus.PENDING.value, attempts=0)
     db.session.add(refund)
     db.session.flush()
-    from ihome.payments import tasks  # noqa: F401 - declares the task (a circular import at module level)
-
-    # this app's own task object: the shared_task proxy follows Celery's last-created default app
-    refund_payment = current_app.extensions["celery"].tasks["ihome.payments.refund_payment"]
-    send_after_commit(db.session, refund_payment, refund.id)
+    # this app's own task object, by name (the task module imports this one; Celery loaded it at app creation)
+    send_after_commit(db.session, current_app.extensions["celery"].tasks[REFUND_TASK], refund.id)
     return refund
 
 
@@ -306,6 +308,7 @@ def process_refund(*, refund_id: int) -> str:
     if refund is None or refund.status != RefundStatus.PENDING.value:
         return refund.status if refund else "missing"
     out_trade_no, amount, out_request_no = refund.payment.out_trade_no, refund.amount, refund.out_request_no
+    order_id = refund.payment.order_id
     error: str | None = None
     try:
         answer = get_payment_gateway().refund(out_trade_no, fen_to_yuan(amount), out_request_no)
@@ -326,7 +329,12 @@ def process_refund(*, refund_id: int) -> str:
         log.warning("refund %s for %s failed (attempt %s), will retry: %s", out_request_no, out_trade_no,
                     attempts, error)
     # guarded: a concurrent attempt that already finished this refund is not overwritten
-    db.session.execute(update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING.value)
-                       .values(**values, update_time=now()).execution_options(synchronize_session=False))
+    changed = db.session.execute(
+        update(Refund).where(Refund.id == refund_id, Refund.status == RefundStatus.PENDING.value)
+        .values(**values, update_time=now()).execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed and error is None:  # this attempt finished it: the guest hears of it after commit
+        refund_succeeded.send(current_app._get_current_object(),  # type: ignore[attr-defined]
+                              order_id=order_id, refund_id=refund_id, amount=amount)
     refreshed = db.session.get(Refund, refund_id, populate_existing=True)
     return refreshed.status if refreshed else "missing"

@@ -1,10 +1,14 @@
-"""The payments pages: ``/pay/complete`` (Alipay's return URL), and the gateway simulator outside production."""
+"""The payments pages: ``/pay/complete`` (Alipay's return URL), a host's ``/my/earnings``, and the gateway
+simulator outside production."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from flask import Blueprint, Flask, render_template, request
 
+from ihome.core.errors import Invalid
+from ihome.core.security import current_user_id, page_login_required, require_user_id
 from ihome.orders.views import STATUS_LABELS
+from ihome.payments import payouts
 from ihome.payments.simulator import gateway as simulator
 
 bp = Blueprint("payments_pages", __name__)
@@ -17,6 +21,26 @@ def pay_complete():
     return render_template("payments/complete.html", status_labels=labels)
 
 
+@bp.get("/my/earnings")
+@page_login_required
+def my_earnings():
+    """A host's payouts by month (pending and paid), each with its stay; ``?month=YYYY-MM`` narrows the list."""
+    month = request.args.get("month") or None
+    try:
+        payouts.parse_month(month)
+    except Invalid:
+        month = None  # a hand-edited address shows every month rather than an error
+    data = payouts.host_earnings(host_id=require_user_id(), month=month)
+    return render_template("payments/earnings.html", data=data, month=month)
+
+
+def is_host() -> bool:
+    """For every template (the /my page links the earnings page for hosts only)."""
+    user_id = current_user_id()
+    return user_id is not None and payouts.is_host(user_id=user_id)
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["is_host"] = is_host
     simulator.register(app)

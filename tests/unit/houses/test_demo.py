@@ -12,8 +12,8 @@ from werkzeug.security import check_password_hash
 
 from ihome.accounts.models import User
 from ihome.core import clock
+from ihome.demo import DEMO_PASSWORD, fill_demo
 from ihome.extensions import db
-from ihome.houses.demo import DEMO_PASSWORD, fill_demo
 from ihome.houses.demo_images import avatar, house_photo
 from ihome.houses.models import House, HouseImage
 from ihome.integrations.storage import get_storage

@@ -8,8 +8,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import redis_url
-from tests.support.migrations import app_at, run
+from tests.support.migrations import fixture_at, run
 
 HOUSE = ("INSERT INTO ih_house (id, user_id, area_id, title, price, address, room_count, acreage, unit, capacity, "
          "beds, deposit, min_days, max_days, order_count, rating_sum, rating_count, booking_version, listed, "
@@ -17,11 +16,7 @@ HOUSE = ("INSERT INTO ih_house (id, user_id, area_id, title, price, address, roo
          "1, 0, 0, 0, 0, 0, true, :now, :now)")
 
 
-@pytest.fixture
-def old_app(new_database_url, redis_server, tmp_path):
-    with app_at("0008", database_url=new_database_url("mig9"), redis_url=redis_url(redis_server, 14),
-                instance=tmp_path) as application:
-        yield application
+old_app = fixture_at("0008")
 
 
 def test_the_calendar_schema_comes_and_goes_around_existing_houses(old_app):

@@ -29,15 +29,17 @@ CATALOGUE = [
     ("望京大三居", "朝阳区望京SOHO", 45000, 6, (2, 3, 5)),
     ('"quoted" OR house*', "丰台区", 9900, 2, (4,)),
 ]
+# the descriptions of the same rows (issue 12): the keyword also finds a word only there
+DESCRIPTIONS = ["院子里有一棵石榴树\n安静", "", "近地铁，步行五分钟", "", "", "Pomegranate tree, quiet", "", ""]
 
 
 @pytest.fixture
 def catalogue(app_ctx) -> list[int]:
     facilities = {f.id: f for f in db.session.query(Facility)}
     ids = []
-    for title, address, price, capacity, fids in CATALOGUE:
+    for (title, address, price, capacity, fids), description in zip(CATALOGUE, DESCRIPTIONS, strict=True):
         house = make_house(title=title, address=address, price=price, capacity=capacity,
-                           facilities=[facilities[f] for f in fids])
+                           facilities=[facilities[f] for f in fids], description=description)
         ids.append(house.id)
     return ids
 
@@ -82,6 +84,11 @@ TABLE = [
     ({"q": "区南池"}, (3,)),
     ({"q": "温馨两居室北京"}, ()),            # never across the title/address boundary
     ({"q": "不存在的词"}, ()),
+    ({"q": "石榴树"}, (0,)),                  # only in a description: through the index
+    ({"q": "石榴"}, (0,)),                    # two characters: the plain substring test
+    ({"q": "地铁"}, (2,)),
+    ({"q": "POMEGRANATE"}, (5,)),             # case-insensitive there too
+    ({"q": "号近地铁"}, ()),                  # never across the address/description boundary
     ({"q": ""}, (0, 1, 2, 3, 4, 5, 6, 7)),     # empty = no keyword
     ({"guests": 2, "q": "朝阳区", "fac": "3"}, (0, 6)),
     ({"guests": 3, "max_price": 45000, "fac": "1,3", "q": "区"}, (0,)),
@@ -107,11 +114,12 @@ def reference(filters: dict, ids: list[int]) -> list[int]:
     keep = []
     for i, (title, address, price, capacity, fids) in enumerate(CATALOGUE):
         q = (filters.get("q") or "").strip().lower()
+        description = DESCRIPTIONS[i].lower()
         if ("guests" in filters and capacity < filters["guests"]
                 or "min_price" in filters and price < filters["min_price"]
                 or "max_price" in filters and price > filters["max_price"]
                 or not set(filters.get("fac", ())) <= set(fids)
-                or q and q not in title.lower() and q not in address.lower()):
+                or q and q not in title.lower() and q not in address.lower() and q not in description):
             continue
         keep.append(i)
     return by_index(ids, *keep)
@@ -128,10 +136,10 @@ def random_filters(rng: random.Random) -> dict:
     if rng.random() < 0.4:
         filters["fac"] = sorted(rng.sample(range(1, 6), rng.randint(1, 3)))
     if rng.random() < 0.6:
-        title, address = rng.choice(CATALOGUE)[:2]
-        text = rng.choice([title, address])
+        row = rng.randrange(len(CATALOGUE))
+        text = rng.choice([*CATALOGUE[row][:2], DESCRIPTIONS[row] or CATALOGUE[row][0]])
         start = rng.randrange(len(text))
-        filters["q"] = text[start:start + rng.randint(1, 5)].strip() or "区"
+        filters["q"] = text[start:start + rng.randint(1, 5)].replace("\n", " ").strip() or "区"  # no control char
     if "min_price" in filters and "max_price" in filters and filters["max_price"] < filters["min_price"]:
         del filters["max_price"]
     return filters

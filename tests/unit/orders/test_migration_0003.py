@@ -9,15 +9,9 @@ from __future__ import annotations
 import pytest
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import redis_url
-from tests.support.migrations import app_at, run
+from tests.support.migrations import fixture_at, run
 
-
-@pytest.fixture
-def old_app(new_database_url, redis_server, tmp_path):
-    with app_at("0002_search_indexes", database_url=new_database_url("mig"), redis_url=redis_url(redis_server, 14),
-                instance=tmp_path) as application:
-        yield application
+old_app = fixture_at("0002_search_indexes")
 
 
 

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from flask_migrate import downgrade, upgrade
 
-from tests.conftest import redis_url
-from tests.support.migrations import app_at, run
+from tests.support.migrations import fixture_at, run
 
-
-@pytest.fixture
-def app_at_0006(new_database_url, redis_server, tmp_path):
-    with app_at("0006", database_url=new_database_url("mig7"), redis_url=redis_url(redis_server, 14),
-                instance=tmp_path) as application:
-        yield application
+app_at_0006 = fixture_at("0006")
 
 
 def test_0007_gives_old_houses_and_orders_the_default_policy_and_refuses_unknown_ones(app_at_0006):

@@ -1,4 +1,4 @@
-"""Host and guest actions: roles, states, the refund of a paid cancel, reviews, notices, lists."""
+"""Host and guest actions: roles, states, the refund of a paid cancel, notices, lists (reviews: tests/unit/reviews)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
-from ihome.houses.models import House
 from ihome.orders import service
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.orders.transitions import apply_transition
+from ihome.payments import service as payments
 from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
@@ -75,7 +75,7 @@ def test_guest_cancels_an_unpaid_booking(parties, texts, db, status):
 def test_guest_cancels_a_paid_stay_before_check_in_with_a_refund(parties, texts, db, monkeypatch):
     host, guest, house = parties
     refunded = []
-    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda *, order_id, **_: refunded.append(order_id))
     order = make_order(house=house, guest=guest, status=S.PAID, start=clock.today() + timedelta(days=1))
     assert service.change_status(user_id=guest.id, order_id=order.id, action="cancel").status == S.CANCELED
     db.session.commit()
@@ -86,7 +86,7 @@ def test_guest_cancels_a_paid_stay_before_check_in_with_a_refund(parties, texts,
 @pytest.mark.parametrize("start_in", [0, -1])
 def test_paid_stay_cannot_be_cancelled_on_or_after_check_in(parties, texts, db, monkeypatch, start_in):
     host, guest, house = parties
-    monkeypatch.setattr(service.payments, "refund_cancelled_order", lambda **_: pytest.fail("no refund"))
+    monkeypatch.setattr(payments, "refund_cancelled_order", lambda **_: pytest.fail("no refund"))
     order = make_order(house=house, guest=guest, status=S.PAID, start=clock.today() + timedelta(days=start_in))
     with pytest.raises(Conflict):
         service.change_status(user_id=guest.id, order_id=order.id, action="cancel")
@@ -130,8 +130,6 @@ def test_unknown_order_is_not_found(parties, texts, db):
     host, _, _ = parties
     with pytest.raises(NotFound):
         service.change_status(user_id=host.id, order_id=999999, action="accept")
-    with pytest.raises(NotFound):
-        service.add_comment(user_id=host.id, order_id=999999, comment="x", rating=5)
 
 
 def test_cancel_loses_when_the_host_accepted_after_the_guest_looked(parties, texts, db, monkeypatch):
@@ -150,39 +148,6 @@ def test_cancel_loses_when_the_host_accepted_after_the_guest_looked(parties, tex
     db.session.commit()
     assert db.session.get(Order, order.id).status == S.WAIT_PAYMENT
     assert events(db, order.id) == [(S.WAIT_ACCEPT, S.WAIT_PAYMENT, f"user:{host.id}")]
-
-
-def test_review_completes_and_counts_on_the_house(parties, texts, db):
-    host, guest, house = parties
-    first = make_order(house=house, guest=guest, status=S.WAIT_COMMENT, start=clock.today() + timedelta(days=1))
-    second = make_order(house=house, guest=guest, status=S.WAIT_COMMENT, start=clock.today() + timedelta(days=5))
-    service.add_comment(user_id=guest.id, order_id=first.id, comment=" Lovely ", rating=5)
-    result = service.add_comment(user_id=guest.id, order_id=second.id, comment="Fine", rating=2)
-    db.session.commit()
-    assert (result.status, result.comment, result.rating) == (S.COMPLETE, "Fine", 2)
-    assert db.session.get(Order, first.id).comment == "Lovely"
-    db.session.expire_all()
-    stored = db.session.get(House, house.id)
-    assert (stored.order_count, stored.rating_sum, stored.rating_count, stored.avg_rating) == (2, 7, 2, 3.5)
-
-
-@pytest.mark.parametrize("status", [S.WAIT_ACCEPT, S.WAIT_PAYMENT, S.PAID, S.COMPLETE, S.CANCELED, S.REJECTED])
-def test_review_outside_wait_comment_conflicts(parties, texts, db, status):
-    host, guest, house = parties
-    order = make_order(house=house, guest=guest, status=status)
-    with pytest.raises(Conflict):
-        service.add_comment(user_id=guest.id, order_id=order.id, comment="x", rating=4)
-    db.session.expire_all()
-    assert db.session.get(House, house.id).rating_count == 0
-
-
-def test_only_the_guest_reviews_and_needs_words(parties, texts, db):
-    host, guest, house = parties
-    order = make_order(house=house, guest=guest, status=S.WAIT_COMMENT)
-    with pytest.raises(Forbidden):
-        service.add_comment(user_id=host.id, order_id=order.id, comment="x", rating=4)
-    with pytest.raises(Invalid):
-        service.add_comment(user_id=guest.id, order_id=order.id, comment="   ", rating=4)
 
 
 def test_lists_by_role_newest_first(parties, texts, db):

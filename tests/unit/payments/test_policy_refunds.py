@@ -12,23 +12,14 @@ from ihome.extensions import db
 from ihome.orders.models import Order, OrderEvent
 from ihome.payments.models import Refund, RefundStatus
 from ihome.payments.simulator import state
-from tests.support.payments_fixtures import payment_of
-from tests.unit.payments.test_refunds import NOTIFY, granted, refunds
+from tests.unit.payments.test_refunds import granted, paid_order, refunds
 
 
 def paid(app, client, awaiting_payment, alipay_side, *, policy: str, start_in: int, price: int = 33333,
          nights: int = 3):
     """A paid order (a genuine notice) under ``policy``, check-in ``start_in`` days ahead, its trade open."""
-    case = awaiting_payment(price=price, nights=nights, policy=policy, start_in=start_in)
-    case.api.post(f"/orders/{case.order}/payment").expect(200)
-    with app.app_context():
-        payment = payment_of(case.order)
-        state.open_trade({"out_trade_no": payment.out_trade_no, "total_amount": alipay_side.notice(payment)[
-            "total_amount"], "subject": "s", "notify_url": "", "return_url": "", "app_id": alipay_side.app_id,
-            "status": "TRADE_SUCCESS", "trade_no": "T", "gmt_create": "", "gmt_payment": "", "refunded": "0.00",
-            "last_notification": None})
-    assert client.post(NOTIFY, data=alipay_side.notice(payment)).text == "success"
-    return case, payment
+    return paid_order(app, client, awaiting_payment, alipay_side, price=price, nights=nights, policy=policy,
+                      start_in=start_in)
 
 
 def test_moderate_four_days_before_refunds_half_the_nights_floored(app, client, awaiting_payment, alipay_side,

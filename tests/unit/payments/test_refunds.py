@@ -16,9 +16,10 @@ from tests.support.payments_fixtures import payment_of, run_task
 NOTIFY = "/api/v1.0/payments/alipay/notify"
 
 
-def paid_order(app, client, awaiting_payment, alipay_side, *, price=30000, nights=2):
-    """An order paid through a genuine notice, with its trade open at the simulator."""
-    case = awaiting_payment(price=price, nights=nights)
+def paid_order(app, client, awaiting_payment, alipay_side, **order):
+    """An order paid through a genuine notice, with its trade open at the simulator (``order``: the
+    ``awaiting_payment`` arguments; 2 nights at ¥300 unless given)."""
+    case = awaiting_payment(**{"price": 30000, "nights": 2, **order})
     case.api.post(f"/orders/{case.order}/payment").expect(200)
     with app.app_context():
         payment = payment_of(case.order)

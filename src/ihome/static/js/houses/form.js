@@ -37,6 +37,8 @@
     INTEGERS.forEach(function (name) { body[name] = integer(form.elements[name].value); });
     MONEY.forEach(function (name) { body[name] = fen(form.elements[name].value); });
     body.cancellation_policy = form.elements.cancellation_policy.value;
+    ["description", "house_rules"].forEach(function (name) { body[name] = form.elements[name].value; });
+    ["check_in_time", "check_out_time"].forEach(function (name) { body[name] = form.elements[name].value.trim() || null; });
     body.facility = Array.prototype.filter.call(form.querySelectorAll('input[name="facility"]'),
       function (box) { return box.checked; }).map(function (box) { return Number(box.value); });
     return body;
@@ -61,7 +63,7 @@
       }
     }, function (error) {
       window.ihome.showErrors(form, error);
-      var first = form.querySelector(".field.invalid input, .field.invalid select");
+      var first = form.querySelector(".field.invalid input, .field.invalid select, .field.invalid textarea");
       if (first) first.focus();
       if (error.errno === "4104") window.location.assign("/my/auth?next=" + encodeURIComponent(window.location.pathname));
     }).then(function () { window.ihome.busy(button, false); });
@@ -79,6 +81,7 @@
       img.src = result.image_url; img.alt = "";
       li.appendChild(img);
       photos.appendChild(li);
+      photos.dispatchEvent(new CustomEvent("ihome:photo-added"));  // photos.js adds its buttons
     });
   }
 

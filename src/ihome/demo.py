@@ -1,5 +1,6 @@
 """``ihome demo``: fill an empty instance with a living marketplace.
 
+It spans every domain (users, houses, orders), so it lives beside the CLI, outside any domain.
 Hosts with avatars and real-name info, guests, houses across the districts with photos drawn by
 Pillow, facilities, past stays with reviews and a few pending bookings. Users, houses and photos go
 through the same services as the API (validation, the image pipeline, storage, cache generations);
@@ -98,6 +99,9 @@ def _house_fields(rng: random.Random, area: Area, facility_ids: list[int]) -> di
         "min_days": min_days,
         "max_days": rng.choice([0, 0, 30, 90]),
         "facility": sorted(rng.sample(facility_ids, rng.randint(5, 14))),
+        # no rng here: the demo's other random choices stay as they were
+        "description": f"{area.name}的{kind}，{rooms}间卧室，采光好。\n步行可到地铁站，周边有超市和餐馆。",
+        "house_rules": "室内禁止吸烟。\n22:00 以后请保持安静。",
     }
 
 
@@ -138,7 +142,8 @@ def _make_orders(rng: random.Random, made: list[House], guests: list[User]) -> t
             start = end - timedelta(days=nights)
             rating, comment = rng.choice(COMMENTS)
             order = _order(house, rng.choice(guests), start, nights, OrderStatus.COMPLETE, rating=rating,
-                           comment=comment, create_time=_stamp(start - timedelta(days=7)), update_time=_stamp(end))
+                           comment=comment, create_time=_stamp(start - timedelta(days=7)), update_time=_stamp(end),
+                           comment_time=_stamp(end), reviews_public_at=_stamp(end))  # public: both sides reviewed
             db.session.add(order)
             house.order_count += 1
             house.rating_sum += rating
