@@ -79,6 +79,9 @@ PAGES: list[Visit] = [
     Visit("messages", GUEST, "/my/messages"),
     Visit("thread", GUEST, "/my/messages/{conversation}"),
     Visit("contact", NEWCOMER, "/houses/{house}/contact"),
+    Visit("house-ical", GUEST, "/my/houses/{own_house}/ical"),
+    Visit("earnings", GUEST, "/my/earnings"),
+    Visit("profile", ANONYMOUS, "/users/{host}"),
     Visit("cashier", GUEST, "/my/orders", then=(open_cashier,)),
     Visit("pay-complete", GUEST, "/my/orders", then=(open_cashier, pay_on_cashier)),
     Visit("admin", ADMIN, "/admin"),
@@ -87,6 +90,7 @@ PAGES: list[Visit] = [
     Visit("admin-orders", ADMIN, "/admin/orders"),
     Visit("admin-refunds", ADMIN, "/admin/refunds"),
     Visit("admin-audit", ADMIN, "/admin/audit"),
+    Visit("admin-payouts", ADMIN, "/admin/payouts"),
 ]
 
 
