@@ -113,10 +113,9 @@ def _make_houses(rng: random.Random, hosts: list[User], count: int) -> list[Hous
         host = hosts[index % len(hosts)]
         area = areas[index % len(areas)]
         house_id = houses.create_house(owner_id=host.id, fields=_house_fields(rng, area, facility_ids))
-        caption = f"{area.name_en or 'Beijing'} · iHome #{house_id}"
         for view in range(rng.randint(2, 4)):
             houses.add_house_image(house_id=house_id, user_id=host.id,
-                                   data=house_photo(seed=house_id, caption=caption, view=view))
+                                   data=house_photo(seed=house_id, view=view))
         made.append(db.session.get_one(House, house_id))
     return made
 

@@ -64,9 +64,23 @@ def test_hub_shows_the_user_and_links(client, user):
     login(client, user["id"])
     html = client.get("/my").get_data(as_text=True)
     assert user["mobile"] in html
-    for link in ("/my/profile", "/my/auth", "/my/houses", "/my/orders", "/my/lorders"):
+    for link in ("/my/profile", "/my/auth", "/my/orders", "/my/houses/new"):
         assert f'href="{link}"' in html
+    assert 'href="/my/lorders"' not in html and 'href="/my/houses"' not in html  # not a host (yet)
     assert 'id="logout"' in html
+
+
+def test_the_hub_offers_the_host_links_to_people_who_host(client, user):
+    from ihome.accounts.models import User
+    from ihome.extensions import db
+    from tests.factories.houses import make_house
+
+    make_house(owner=db.session.get(User, user["id"]))
+    login(client, user["id"])
+    html = client.get("/my").get_data(as_text=True)
+    for link in ("/my/houses", "/my/lorders"):
+        assert f'href="{link}"' in html
+    assert 'href="/my/houses/new"' not in html
 
 
 def test_profile_page_has_upload_and_rename(client, user):

@@ -60,7 +60,7 @@ def test_search_renders_the_first_page_with_filters_kept(client):
     start = date.today() + timedelta(days=10)
     page = html(client.get(f"/search?aid=4&sd={start}&ed={start + timedelta(days=2)}&sk=price-inc"))
     assert "Haidian studio" in page and "Elsewhere" not in page
-    assert f'href="/houses/{house.id}"' in page
+    assert f'href="/houses/{house.id}?sd={start}&amp;ed={start + timedelta(days=2)}"' in page  # the stay goes on
     assert '<option value="4" selected' in page
     assert '<option value="price-inc" selected' in page
     assert f'value="{start}"' in page

@@ -248,11 +248,15 @@ def test_my_orders_as_guest_and_as_host(stay):
         # the review fields (tests/api/test_reviews.py)
         "host_review": None, "reply": None, "reviews_public": False, "review_window_ends": day(3 + 14),
         "can_review_guest": False, "can_reply": False, "guest_reviews": None,
+        "guests": 1, "guest": None,  # my own bookings: no guest card
     }
     assert mine[0]["img_url"].endswith(f"houses/{house_id}-0-thumb.jpg")
     assert mine[1]["img_url"] is None
     hosted = stay.host_api.get("/user/orders?role=landlord").expect(200).data["orders"]
     assert [o["order_id"] for o in hosted] == [second, first]
+    mobile = stay.guest.mobile
+    assert hosted[0]["guest"] == {"user_id": stay.guest.id, "name": stay.guest.name, "avatar_url": None,
+                                  "verified": False, "mobile": f"{mobile[:3]}****{mobile[-4:]}"}  # not paid yet
     assert stay.guest_api.get("/user/orders?role=landlord").expect(200).data["orders"] == []
     assert stay.guest_api.get("/user/orders?role=custom").expect(200).data["orders"] == mine
 

@@ -67,9 +67,9 @@ def test_register_log_out_log_in_avatar_and_real_name(page, live, unique_mobile,
     # real-name verification: a wrong check digit first, then a valid ID; afterwards read-only and masked
     page.goto(live.url + "/my/auth")
     page.fill("#real_name", "张三")
-    page.fill("#id_card", "110105194912310021")
+    page.fill("#id_card", "110105194912310021")  # 18 digits, a wrong check digit: said so
     page.click("#auth-submit")
-    expect(page.locator("#id_card").locator("xpath=..").locator(".error")).to_contain_text("身份证号码无效")
+    expect(page.locator("#id_card").locator("xpath=..").locator(".error")).to_contain_text("身份证号校验位不正确")
     page.fill("#id_card", "11010519491231002X")
     page.click("#auth-submit")
     expect(page.locator("#auth-id-card")).to_have_text("110***********002X")

@@ -61,6 +61,7 @@ class Site:
     admin_mobile: str
     house_id: int
     area_id: int
+    order_id: int = 0
 
 
 def add_photos(instance: Path, house) -> None:
@@ -102,9 +103,11 @@ def make_site(live) -> Site:
     add_photos(live.instance, house)
     guest = make_user(verified=True, name="A guest with a rather long name")  # 31 of the 32 a name takes
     add_photos(live.instance, make_house(owner=guest, area_id=area_id, images=1, title="The guest's own studio"))
-    make_order(house=house, guest=guest, status=OrderStatus.WAIT_PAYMENT, start=clock.today() + timedelta(days=9))
+    order = make_order(house=house, guest=guest, status=OrderStatus.WAIT_PAYMENT,
+                       start=clock.today() + timedelta(days=9))
     admin = make_user(admin=True)
-    return Site(guest_mobile=guest.mobile, admin_mobile=admin.mobile, house_id=house.id, area_id=area_id)
+    return Site(guest_mobile=guest.mobile, admin_mobile=admin.mobile, house_id=house.id, area_id=area_id,
+                order_id=order.id)
 
 
 
@@ -119,7 +122,8 @@ def public_pages(site: Site) -> dict[str, str]:
 
 def member_pages(site: Site) -> dict[str, str]:
     return {"booking": f"/houses/{site.house_id}/book", "my": "/my", "my-orders": "/my/orders",
-            "my-houses": "/my/houses", "messages": "/my/messages"}
+            "my-houses": "/my/houses", "messages": "/my/messages",
+            "order": f"/my/orders/{site.order_id}", "my-lorders": "/my/lorders"}
 
 
 def open_page(page: Page, url: str) -> None:
@@ -194,6 +198,6 @@ if SCREENSHOTS:  # collected only by `make screenshots` (never a skipped test in
             set_language(page, live.url, language)
             for width in (390, 1280):
                 page.set_viewport_size({"width": width, "height": 844 if width < 1024 else 800})
-                for name in ("home", "search", "house", "booking", "my-orders", "my"):
+                for name in ("home", "search", "house", "booking", "my-orders", "order", "my"):
                     open_page(page, live.url + pages[name])
                     page.screenshot(path=str(folder / f"{name}-{width}-{language}.png"), full_page=True)

@@ -218,6 +218,11 @@ def test_sessions_and_counters_survive_a_redis_kill(served, served_app, main_red
     main_redis.incr("ihome:test:counter")
     keys = set(main_redis.keys("ihome:*"))
     assert any(k.startswith(b"ihome:session:") for k in keys)
+    # appendfsync everysec: a write reaches the file within about a second (later under load); what is
+    # in the file when Redis dies is what must come back
+    aof = served.instance / "redis" / "appendonly.aof"
+    wait_for(lambda: aof.exists() and aof.read_bytes().count(b"ihome:test:counter") >= 2,  # the SET and the INCR
+             served, "the writes in the append-only file")
 
     redis_pid = children(served)["redis"]
     os.kill(redis_pid, signal.SIGKILL)

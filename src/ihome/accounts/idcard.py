@@ -25,15 +25,21 @@ def check_char(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
-def is_valid(value: str) -> bool:
-    """True for an 18-character ID with a real birth date and the right check character."""
+def problem(value: str) -> str | None:
+    """What is wrong with an ID number: ``format`` (not 17 digits and a digit or X), ``birth_date``
+    (no such day), ``check_digit`` (the 18th character does not match), or None when it is valid."""
     if not ID_PATTERN.match(value):
-        return False
+        return "format"
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        return False
-    return check_char(value[:17]) == value[17]
+        return "birth_date"
+    return None if check_char(value[:17]) == value[17] else "check_digit"
+
+
+def is_valid(value: str) -> bool:
+    """True for an 18-character ID with a real birth date and the right check character."""
+    return problem(value) is None
 
 
 def mask(value: str | None) -> str | None:

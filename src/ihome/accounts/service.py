@@ -206,7 +206,12 @@ def set_real_name(*, user_id: int, real_name: str, id_card: str) -> None:
     id_card = idcard.normalize(id_card)
     if not 2 <= len(real_name) <= 32:
         raise _field_error(Invalid, "real_name", _("The name needs 2 to 32 characters"))
-    if not idcard.is_valid(id_card):
+    wrong = idcard.problem(id_card)
+    if wrong == "check_digit":  # 18 characters that look right: say which part is wrong
+        raise _field_error(Invalid, "id_card", _("The ID number's check digit is wrong"))
+    if wrong == "birth_date":
+        raise _field_error(Invalid, "id_card", _("The birth date in this ID number does not exist"))
+    if wrong is not None:
         raise _field_error(Invalid, "id_card", _("This is not a valid 18-character ID card number"))
     get_user(user_id=user_id)
     # one atomic UPDATE: two concurrent submissions cannot both set it

@@ -47,8 +47,10 @@ def my_profile():
 @bp.get("/my/auth")
 @page_login_required
 def my_auth():
-    """The real-name form, read-only once set."""
-    return render_template("accounts/auth.html", auth=service.real_name_info(user_id=require_user_id()))
+    """The real-name form, read-only once set; after verifying it goes on to ``?next=`` (local paths only)."""
+    next_url = safe_next(request.args.get("next"), "")  # where a host was going (e.g. /my/houses/new)
+    return render_template("accounts/auth.html", auth=service.real_name_info(user_id=require_user_id()),
+                           next_url=next_url)
 
 
 @dev.get("/outbox")

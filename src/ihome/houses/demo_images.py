@@ -1,6 +1,8 @@
 """Pictures for the demo data, drawn with Pillow (no network, no stock photos).
 
-House photos are a sky gradient, hills, a house silhouette in one of a few styles and a caption;
+House photos are a sky gradient, hills, a house silhouette in one of a few styles, trees and a garden
+path, with no text drawn into them (the pages show titles; a caption baked into a photo is cropped by
+every thumbnail);
 avatars are a coloured disc with a head-and-shoulders silhouette. Each is seeded, so the same
 demo run draws the same pictures.
 """
@@ -10,20 +12,14 @@ from __future__ import annotations
 import io
 import random
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 PHOTO_SIZE = (900, 600)  # 3:2, the frame of the list thumbnails
 SKIES = [((135, 190, 235), (250, 225, 200)), ((255, 170, 120), (255, 230, 180)), ((70, 100, 160), (230, 160, 140)),
          ((180, 220, 240), (240, 250, 255)), ((120, 160, 200), (250, 200, 210))]
 WALLS = [(245, 235, 220), (230, 200, 170), (200, 215, 230), (240, 220, 220), (220, 230, 210), (250, 245, 235)]
+FLOWERS = [(250, 220, 90), (245, 150, 170), (190, 150, 230)]  # never white: white dots read as a slideshow's dots
 ROOFS = [(170, 60, 50), (70, 80, 100), (120, 70, 40), (50, 110, 90), (150, 100, 60)]
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow without FreeType: the small bitmap font
-        return ImageFont.load_default()
 
 
 def _gradient(draw: ImageDraw.ImageDraw, size: tuple[int, int], top: tuple, bottom: tuple) -> None:
@@ -51,7 +47,7 @@ def _house(draw: ImageDraw.ImageDraw, rng: random.Random, x: int, ground: int, s
                        fill=(255, 236, 160) if rng.random() < 0.6 else (190, 220, 240), outline=(90, 80, 70), width=2)
 
 
-def house_photo(*, seed: int, caption: str, view: int) -> bytes:
+def house_photo(*, seed: int, view: int) -> bytes:
     """A 900x600 JPEG of a house (``view`` varies the scene between photos of one house)."""
     rng = random.Random(seed * 31 + view)
     image = Image.new("RGB", PHOTO_SIZE)
@@ -69,8 +65,9 @@ def house_photo(*, seed: int, caption: str, view: int) -> bytes:
         tx = rng.choice([rng.randint(30, 150), rng.randint(width - 150, width - 30)])
         draw.rectangle([tx - 6, ground - 60, tx + 6, ground], fill=(100, 70, 40))
         draw.ellipse([tx - 40, ground - 140, tx + 40, ground - 50], fill=(60, 130 + rng.randint(0, 50), 70))
-    draw.rectangle([0, height - 56, width, height], fill=(0, 0, 0))
-    draw.text((20, height - 46), caption, fill=(255, 255, 255), font=_font(30))
+    for _ in range(rng.randint(6, 14)):  # flowers in the grass, a different meadow per photo
+        fx, fy = rng.randint(10, width - 10), rng.randint(ground + 10, height - 10)
+        draw.ellipse([fx - 5, fy - 5, fx + 5, fy + 5], fill=rng.choice(FLOWERS))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82)
     return buffer.getvalue()

@@ -38,3 +38,8 @@ def owned_house(*, house_id: int, user_id: int, lock: bool = False) -> House:
     if house.user_id != user_id:
         raise Forbidden(_("This is not your house"))
     return house
+
+
+def hosts_any_house(*, user_id: int) -> bool:
+    """Does ``user_id`` own at least one house (published or not)? Such a user is a host."""
+    return db.session.scalar(select(House.id).where(House.user_id == user_id).limit(1)) is not None

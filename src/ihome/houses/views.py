@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, redirect, render_template, request
+from flask import Blueprint, Flask, g, redirect, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
 from ihome.core.security import current_user_id, page_login_required
 from ihome.houses import reference, service
+from ihome.houses.ownership import hosts_any_house
 from ihome.houses.presenters import money, star_count
 
 bp = Blueprint("houses_pages", __name__)
@@ -80,6 +83,30 @@ def _search_args() -> dict:
     }
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def stay_args() -> dict[str, str]:
+    """The stay a guest chose in search (``sd``, ``ed``, ``guests``) that the house and booking pages carry on.
+
+    Only well-formed values pass (a date ``YYYY-MM-DD``, guests 1–1000); the API judges the rest.
+    """
+    args, stay = request.args, {}
+    for name in ("sd", "ed"):
+        value = args.get(name, "")
+        if ISO_DATE.fullmatch(value):
+            stay[name] = value
+    guests = args.get("guests", "")
+    if guests.isdigit() and 1 <= int(guests) <= 1000:
+        stay["guests"] = str(int(guests))
+    return stay
+
+
+def stay_query(stay: dict[str, str]) -> str:
+    """``?sd=…&ed=…&guests=…`` for the links onwards, or ``""``."""
+    return ("?" + urlencode(stay)) if stay else ""
+
+
 def _yuan_to_fen(value: str, errors: list[str]) -> int | None:
     """A whole number of yuan from the page as fen for the service; a bad one adds a message."""
     value = value.strip()
@@ -122,6 +149,7 @@ def search():
         filters=filters,
         result=result,
         error=error,
+        stay=stay_query(stay_args()),
         today=clock.today().isoformat(),
         sorts=[("new", _("Newest")), ("booking", _("Most booked")),
                ("price-inc", _("Price: low to high")), ("price-des", _("Price: high to low"))],
@@ -140,6 +168,7 @@ def detail(house_id: int):
         house=house,
         facilities=[facilities[fid] for fid in house.get("facilities", []) if fid in facilities],
         is_owner=viewer is not None and viewer == house["user_id"],
+        stay=stay_args(), stay_query=stay_query(stay_args()), today=clock.today(),
     )
 
 
@@ -194,5 +223,21 @@ def edit_house(house_id: int):
     return _form(house)
 
 
+def viewer_hosts() -> bool:
+    """For the navigation: is the logged-in viewer a host (owns at least one house)? Once per request.
+
+    A host is someone with a house, not merely a verified user: "Bookings of my houses" and "My houses"
+    are empty for everyone else, who are offered "List your home" instead (verification comes on the way).
+    """
+    if "ihome_viewer_hosts" not in g:
+        viewer = current_user_id()
+        try:
+            g.ihome_viewer_hosts = viewer is not None and hosts_any_house(user_id=viewer)
+        except SQLAlchemyError:  # the 503 page of an unreachable database still renders its navigation
+            g.ihome_viewer_hosts = False
+    return bool(g.ihome_viewer_hosts)
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals["viewer_hosts"] = viewer_hosts

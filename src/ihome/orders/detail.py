@@ -5,7 +5,9 @@ The refund and the conversation belong to other domains: they add them as receiv
 
 The host's view of the guest follows the privacy rule of API.md: the guest's mobile is masked
 (``138****8000``) until the order has reached PAID; the guest sees their own, an administrator all.
-Only the host and administrators see ``host_payout``.
+Only the host and administrators see ``host_payout``. Money comes with its display string, and a paid
+stay before check-in with ``cancel_refund``: what a guest's cancel would refund today, by the policy
+stored on the order (``ihome.orders.money.policy_refund``, through ``service.guest_cancel_refund``).
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ihome.accounts.models import User
+from ihome.core import clock
 from ihome.core.errors import Forbidden
 from ihome.core.events import order_detail_requested
 from ihome.extensions import db
 from ihome.houses.presenters import iso_utc
-from ihome.integrations.sms import mask_mobile
-from ihome.integrations.storage import media_url
+from ihome.houses.presenters import money as money_text
+from ihome.orders.guest_card import guest_card
 from ihome.orders.models import Order, OrderEvent, OrderStatus
 from ihome.orders.money import policy_terms
-from ihome.orders.service import get_order, order_summary
+from ihome.orders.service import get_order, guest_cancel_refund, order_summary
 
 
 def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
@@ -49,9 +52,10 @@ def order_detail(*, user_id: int, order_id: int) -> dict[str, Any]:
         "cancellation_policy": order.cancellation_policy,
         "full_refund_until": terms.full_refund_until, "half_refund_until": terms.half_refund_until,
         "viewer_role": role,
-        "guest": _guest(order, role=role, reached_paid=any(e["to_status"] == OrderStatus.PAID for e in events)),
+        "guest": guest_card(order, role=role, reached_paid=any(e["to_status"] == OrderStatus.PAID for e in events)),
         "events": events,
         **_from_other_domains(order),
+        **_displays(order, role=role),
     }
 
 
@@ -65,10 +69,18 @@ def _from_other_domains(order: Order) -> dict[str, Any]:
     return parts
 
 
-def _guest(order: Order, *, role: str, reached_paid: bool) -> dict[str, Any]:
-    guest = order.guest
-    shown = guest.mobile if role != "host" or reached_paid else mask_mobile(guest.mobile)
-    return {"user_id": guest.id, "name": guest.name, "avatar_url": media_url(guest.avatar_key), "mobile": shown}
+def _displays(order: Order, *, role: str) -> dict[str, Any]:
+    """The money as the pages show it (``ihome.houses.presenters.money``), and the guest-cancel preview."""
+    preview = None
+    if order.status == OrderStatus.PAID and order.start_date > clock.today():  # a guest cancel is possible
+        refund = guest_cancel_refund(order)
+        preview = {"amount": refund, "amount_display": money_text(refund)}
+    return {
+        "subtotal_display": money_text(order.subtotal), "service_fee_display": money_text(order.service_fee),
+        "amount_display": money_text(order.amount),
+        "host_payout_display": money_text(order.host_payout) if role != "guest" else None,
+        "cancel_refund": preview,
+    }
 
 
 def actor_role(actor: str, order: Order) -> str:

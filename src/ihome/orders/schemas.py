@@ -43,6 +43,15 @@ class OrdersQuery(BaseModel):
         default="custom", description="custom: my bookings; landlord: bookings of my houses")
 
 
+class OrderGuestOut(BaseModel):
+    user_id: int
+    name: str
+    avatar_url: str | None
+    verified: bool = Field(description="the guest has set real-name information")
+    mobile: str = Field(description="the guest's own and an administrator see it whole; the host sees it masked "
+                                    "(138****8000) until the order has reached PAID")
+
+
 class OrderItemOut(OrderReviewFields):
     order_id: int
     house_id: int
@@ -58,6 +67,10 @@ class OrderItemOut(OrderReviewFields):
                                             "for the host once the stay's reviews are public")
     rating: int | None = Field(description="its stars, shown like comment")
     reject_reason: str | None
+    # the booking journey: who booked and how many (the host's list shows the guest; null in my bookings)
+    guests: int = Field(description="how many people stay")
+    guest: OrderGuestOut | None = Field(default=None, description="role=landlord: the guest who booked; "
+                                                                  "null in my own bookings")
 
 
 class OrderListOut(BaseModel):
@@ -82,14 +95,6 @@ class CalendarOut(BaseModel):
 Policy = Literal["flexible", "moderate", "strict"]
 
 
-class OrderGuestOut(BaseModel):
-    user_id: int
-    name: str
-    avatar_url: str | None
-    mobile: str = Field(description="the guest's own and an administrator see it whole; the host sees it masked "
-                                    "(138****8000) until the order has reached PAID")
-
-
 class OrderEventOut(BaseModel):
     from_status: str | None = Field(description="null on the order's creation")
     to_status: str
@@ -100,7 +105,13 @@ class OrderEventOut(BaseModel):
 
 class OrderRefundOut(BaseModel):
     amount: int = Field(description="fen, the sum of the order's refunds")
+    amount_display: str = Field(description="the amount as shown: ¥416, ¥416.50")
     status: Literal["PENDING", "SUCCEEDED", "FAILED"]
+
+
+class CancelPreviewOut(BaseModel):
+    amount: int = Field(description="fen")
+    amount_display: str
 
 
 class OrderDetailOut(OrderItemOut):
@@ -118,3 +129,10 @@ class OrderDetailOut(OrderItemOut):
     events: list[OrderEventOut] = Field(description="every transition, oldest first")
     refund: OrderRefundOut | None
     conversation_id: int | None = Field(description="the guest's conversation about this house, or null")
+    subtotal_display: str = Field(description="subtotal as shown: ¥416, ¥416.50")
+    service_fee_display: str
+    amount_display: str
+    host_payout_display: str | None = Field(description="null for the guest")
+    cancel_refund: CancelPreviewOut | None = Field(
+        description="a PAID order before check-in: what a guest's cancel today would refund by the stored policy; "
+                    "else null")

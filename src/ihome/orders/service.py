@@ -23,6 +23,7 @@ from ihome.houses.cache import house_changed
 from ihome.houses.models import House
 from ihome.integrations.storage import media_url
 from ihome.orders.booking import MAX_ID
+from ihome.orders.guest_card import guest_card, reached_paid
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import days_before_check_in, policy_refund
 from ihome.orders.texts import notify_guest, notify_guest_of, notify_paid_cancel
@@ -95,7 +96,12 @@ def list_orders(*, user_id: int, role: str = "custom") -> list[dict[str, Any]]:
     else:
         raise Invalid(_("Unknown role"), fields={"role": [_("Must be custom or landlord")]})
     orders = db.session.scalars(query.order_by(Order.create_time.desc(), Order.id.desc())).unique().all()
-    return order_summaries(orders, viewer="host" if role == "landlord" else "guest")
+    summaries = order_summaries(orders, viewer="host" if role == "landlord" else "guest")
+    if role == "landlord":  # the host's list shows who booked (the booking journey)
+        paid = reached_paid(order.id for order in orders)
+        for order, summary in zip(orders, summaries, strict=True):
+            summary["guest"] = guest_card(order, role="host", reached_paid=order.id in paid)
+    return summaries
 
 
 def order_summaries(orders: Sequence[Order], *, viewer: str = "guest") -> list[dict[str, Any]]:
@@ -122,6 +128,7 @@ def _own_fields(order: Order) -> dict[str, Any]:
         "ctime": order.create_time.isoformat(), "days": order.days, "amount": order.amount,
         "status": order.status, "comment": order.comment, "rating": order.rating,
         "reject_reason": order.reject_reason,
+        "guests": order.guests,
     }
 
 

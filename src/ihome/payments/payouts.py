@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from ihome.core import clock
 from ihome.core.errors import Conflict, Invalid, NotFound
 from ihome.extensions import db
-from ihome.houses.models import House
 from ihome.houses.presenters import iso_utc, money
 from ihome.orders.models import Order, OrderStatus
 from ihome.payments.models import Payout, PayoutStatus
@@ -81,13 +80,6 @@ def parse_month(month: str | None) -> tuple[int, int] | None:
         message = _("A month is written YYYY-MM, e.g. 2026-12")
         raise Invalid(message, fields={"month": [message]})
     return int(match.group(1)), int(match.group(2))
-
-
-def is_host(*, user_id: int) -> bool:
-    """Does this user host (a house, or payouts from houses they had)? The /my page links their earnings then."""
-    owns = select(House.id).where(House.user_id == user_id).limit(1)
-    earned = select(Payout.id).where(Payout.host_id == user_id).limit(1)
-    return db.session.scalar(owns) is not None or db.session.scalar(earned) is not None
 
 
 def host_earnings(*, host_id: int, month: str | None = None) -> dict[str, Any]:

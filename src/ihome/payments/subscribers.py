@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ihome.core.events import order_changed, order_detail_requested
 from ihome.extensions import db
+from ihome.houses.presenters import money
 from ihome.orders.models import Order, OrderStatus
 from ihome.payments import payouts, service
 from ihome.payments.models import Payment, Refund, RefundStatus
@@ -62,7 +63,8 @@ def refund_summary(order_id: int) -> dict[str, Any] | None:
     statuses = {status for _amount, status in rows}
     status = next((s.value for s in (RefundStatus.FAILED, RefundStatus.PENDING) if s.value in statuses),
                   RefundStatus.SUCCEEDED.value)
-    return {"amount": sum(amount for amount, _status in rows), "status": status}
+    amount = sum(amount for amount, _status in rows)
+    return {"amount": amount, "amount_display": money(amount), "status": status}
 
 
 def subscribe() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template, request
 
 from ihome.core.errors import Invalid
-from ihome.core.security import current_user_id, page_login_required, require_user_id
+from ihome.core.security import page_login_required, require_user_id
 from ihome.orders.views import STATUS_LABELS
 from ihome.payments import payouts
 from ihome.payments.simulator import gateway as simulator
@@ -34,13 +34,6 @@ def my_earnings():
     return render_template("payments/earnings.html", data=data, month=month)
 
 
-def is_host() -> bool:
-    """For every template (the /my page links the earnings page for hosts only)."""
-    user_id = current_user_id()
-    return user_id is not None and payouts.is_host(user_id=user_id)
-
-
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.jinja_env.globals["is_host"] = is_host
     simulator.register(app)

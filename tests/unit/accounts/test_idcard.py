@@ -32,3 +32,15 @@ def test_normalize_and_mask():
     assert idcard.normalize(" 11010519491231002x ") == "11010519491231002X"
     assert idcard.mask("11010519491231002X") == "110***********002X"
     assert idcard.mask(None) is None
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("11010519491231002X", None),
+    ("110105194912310021", "check_digit"),  # 18 well-formed characters, the last one wrong
+    ("11010519491231002", "format"),  # 17
+    ("1101051949123100XX", "format"),
+    ("110105194902300023", "birth_date"),  # 30 February
+])
+def test_problem_says_which_part_is_wrong(value, problem):
+    assert idcard.problem(value) == problem
+    assert idcard.is_valid(value) is (problem is None)

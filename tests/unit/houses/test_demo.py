@@ -76,11 +76,30 @@ def test_demo_pictures_are_real_images_and_reproducible():
 
     from PIL import Image
 
-    first = house_photo(seed=3, caption="Chaoyang", view=0)
-    assert first == house_photo(seed=3, caption="Chaoyang", view=0)
-    assert first != house_photo(seed=3, caption="Chaoyang", view=1)
+    first = house_photo(seed=3, view=0)
+    assert first == house_photo(seed=3, view=0)
+    assert first != house_photo(seed=3, view=1)
+    assert first != house_photo(seed=4, view=0)  # each house its own pictures
     assert Image.open(io.BytesIO(first)).size == (900, 600)
     assert Image.open(io.BytesIO(avatar(seed=1))).format == "PNG"
+
+
+def test_demo_photos_carry_no_caption_band():
+    """The photos once ended in a black band with white text ("Chaoyang · iHome #60"), cropped by thumbnails:
+    now the bottom rows are grass, green in every photo, with no black and no white text pixels."""
+    import io
+
+    from PIL import Image
+
+    for seed in range(1, 9):
+        image = Image.open(io.BytesIO(house_photo(seed=seed, view=seed % 3))).convert("RGB")
+        width, height = image.size
+        band = image.crop((0, height - 56, width, height))
+        pixels = [band.getpixel((x, y)) for y in range(0, band.height, 4) for x in range(0, band.width, 4)]
+        dark = sum(1 for r, g, b in pixels if r + g + b < 60)
+        green = sum(1 for r, g, b in pixels if g > r and g > b)
+        assert dark < len(pixels) // 100, (seed, dark)
+        assert green > len(pixels) * 0.8, (seed, green)
 
 
 def test_ihome_demo_command_on_a_fresh_instance(new_database_url, tmp_path):

@@ -37,7 +37,7 @@ def test_moderate_four_days_before_refunds_half_the_nights_floored(app, client, 
         assert trade is not None and trade["refunded"] == "499.99" and trade["status"] == "TRADE_SUCCESS"
     # the order's page shows it
     detail = case.api.get(f"/orders/{case.order}").expect(200).data
-    assert detail["refund"] == {"amount": 49999, "status": "SUCCEEDED"}
+    assert detail["refund"] == {"amount": 49999, "amount_display": "¥499.99", "status": "SUCCEEDED"}
     assert detail["cancellation_policy"] == "moderate" and detail["status"] == "CANCELED"
 
 

@@ -13,7 +13,10 @@
       id_card: form.elements.id_card.value.trim()
     }).then(function () {
       ihome.flash(form.dataset.done, false);
-      window.location.reload();
+      // on to where the host was going (?next=, a local path checked by the server); replace, so Back
+      // does not return to a form that can no longer be submitted
+      if (form.dataset.next) window.location.replace(form.dataset.next);
+      else window.location.reload();
     }).catch(function (error) {
       ihome.busy(submit, false);
       ihome.showErrors(form, error);

@@ -76,10 +76,17 @@
     return list.dataset[n === 1 ? noun : noun + "s"].replace("{n}", n);
   }
 
+  // the stay chosen here (dates, guests) goes on to the house page and the booking page
+  function stayQuery() {
+    var params = new URLSearchParams(window.location.search), stay = new URLSearchParams();
+    ["sd", "ed", "guests"].forEach(function (name) { if (params.get(name)) stay.set(name, params.get(name)); });
+    return stay.toString() ? "?" + stay.toString() : "";
+  }
+
   function card(house) {
     var li = document.createElement("li"), a = document.createElement("a");
     li.className = "house-card";
-    a.href = "/houses/" + house.house_id;
+    a.href = "/houses/" + house.house_id + stayQuery();
     var thumb;
     if (house.index_image_url) {
       thumb = document.createElement("img");

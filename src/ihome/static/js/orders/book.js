@@ -11,10 +11,8 @@
   var startInput = document.getElementById("start-date");
   var endInput = document.getElementById("end-date");
   var nightsOut = document.getElementById("nights");
-  var amountOut = document.getElementById("amount");
   var submit = document.getElementById("book-submit");
   var d = form.dataset;
-  var price = parseInt(d.price, 10);
   var minDays = parseInt(d.minDays, 10) || 1;
   var maxDays = parseInt(d.maxDays, 10) || 0;
   var today = parseDate(d.today);
@@ -85,7 +83,8 @@
     endInput.value = checkOut ? iso(checkOut) : "";
     var nights = checkIn && checkOut ? nightsBetween(checkIn, checkOut) : 0;
     nightsOut.textContent = nights;
-    amountOut.textContent = window.ihome.money(nights * price);
+    // the money comes from the quote API (static/js/orders/book_quote.js listens): never computed here
+    form.dispatchEvent(new CustomEvent("ihome:stay", { detail: { start: startInput.value, end: endInput.value } }));
     submit.disabled = !nights;
     showPolicyDate();
     if (!checkIn) hint.textContent = d.msgCheckin;
@@ -128,10 +127,26 @@
         for (var day = parseDate(stay.start_date); day < parseDate(stay.end_date); day = addDays(day, 1)) booked[iso(day)] = true;
       });
       grid.dataset.loaded = "true";
+      prefill();
       update();
     }, function () {
       window.ihome.flash(d.msgLoadFailed, true);
     });
+  }
+
+  // The stay chosen in search or on the house page (?sd=&ed=), once, if it is still free and allowed.
+  var prefilled = false;
+  function prefill() {
+    if (prefilled) return;
+    prefilled = true;
+    var params = new URLSearchParams(window.location.search);
+    var sd = params.get("sd") || "", ed = params.get("ed") || "";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(sd) || !/^\d{4}-\d{2}-\d{2}$/.test(ed)) return;
+    var from = parseDate(sd), to = parseDate(ed), nights = nightsBetween(from, to);
+    if (from < today || nights < minDays || (maxDays && nights > maxDays) || !rangeFree(from, to)) return;
+    checkIn = from;
+    checkOut = to;
+    picker.show(from);  // the calendar opens on the check-in month
   }
 
   form.addEventListener("submit", function (event) {
@@ -139,7 +154,8 @@
     if (!checkIn || !checkOut) return;
     window.ihome.busy(submit, true);
     window.ihome.api("POST", "/orders", {
-      house_id: parseInt(d.houseId, 10), start_date: iso(checkIn), end_date: iso(checkOut)
+      house_id: parseInt(d.houseId, 10), start_date: iso(checkIn), end_date: iso(checkOut),
+      guests: parseInt((form.elements.guests && form.elements.guests.value) || "1", 10) || 1
     }).then(function () {
       window.ihome.flash(d.msgDone, false);
       window.location.assign(d.nextUrl);
