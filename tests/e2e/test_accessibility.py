@@ -71,6 +71,7 @@ PAGES: list[Visit] = [
     Visit("my-profile", GUEST, "/my/profile"),
     Visit("my-auth", NEWCOMER, "/my/auth"),
     Visit("my-orders", GUEST, "/my/orders"),
+    Visit("order", GUEST, "/my/orders/{order}"),
     Visit("my-lorders", GUEST, "/my/lorders"),
     Visit("my-houses", GUEST, "/my/houses"),
     Visit("house-new", GUEST, "/my/houses/new"),
