@@ -1,4 +1,6 @@
-"""Bulk data for the benchmark: users, houses (with a photo row and facilities) and orders.
+"""Bulk data for the benchmark: users, houses (with a photo row and facilities), orders, and the hosts'
+calendars: about 5 % of houses have a host block, 1 % busy ranges of an imported calendar, and 5 % their
+own prices for a run of nights (``calendar=False`` leaves the calendars empty, as before issue 12).
 
 The schema comes from the real migrations and seed (``prepare_database``); rows are written with
 the driver directly, in bulk: ``executemany`` on SQLite, ``COPY`` on PostgreSQL. Orders of one house
@@ -37,6 +39,10 @@ REFUND_COLUMNS = ("payment_id", "out_request_no", "amount", "reason", "status", 
 # How a CANCELED order got there: the guest withdrew, the host never answered, the guest never paid, the
 # guest cancelled a paid stay (refunded), the host cancelled an accepted one.
 CANCEL_FATES = ("guest_pending", "expired_unanswered", "expired_unpaid", "guest_paid", "host")
+CALENDAR_IMPORT_COLUMNS = ("house_id", "url", "last_synced_at", "last_attempt_at", "create_time")
+BLOCK_COLUMNS = ("house_id", "start_date", "end_date", "import_id", "source_uid", "create_time")
+NIGHT_PRICE_COLUMNS = ("house_id", "night", "price")
+BLOCKED_SHARE, IMPORTED_SHARE, PRICED_SHARE = 0.05, 0.01, 0.05
 BATCH = 20_000
 PAST_DAYS, FUTURE_DAYS = 365, 180  # the orders' window around today
 
@@ -271,6 +277,38 @@ def _refunds(stays: Iterable[Stay]) -> Iterator[tuple]:
                    None, done, done)
 
 
+class Calendars(NamedTuple):
+    """The calendar rows of the generated houses."""
+
+    imports: list[tuple]
+    blocks: list[tuple]
+    prices: list[tuple]
+
+
+def _calendars(houses: int, today: date, now: datetime, seed: int) -> Calendars:
+    """Host blocks, imported busy ranges and nightly prices over the next FUTURE_DAYS, from a generator of
+    their own (the other tables stay exactly as they were without them)."""
+    rng = random.Random(seed * 1_000 + 12)
+    imports: list[tuple] = []
+    blocks: list[tuple] = []
+    prices: list[tuple] = []
+    for house in range(1, houses + 1):
+        if rng.random() < BLOCKED_SHARE:
+            start = today + timedelta(days=rng.randint(0, FUTURE_DAYS - 14))
+            blocks.append((house, start, start + timedelta(days=rng.randint(2, 14)), None, None, now))
+        if rng.random() < IMPORTED_SHARE:
+            imports.append((house, f"https://calendar.example.com/{house}.ics", now, now, now))
+            for n in range(rng.randint(1, 3)):
+                start = today + timedelta(days=rng.randint(0, FUTURE_DAYS - 7))
+                blocks.append((house, start, start + timedelta(days=rng.randint(1, 7)), len(imports),
+                               f"bench-{house}-{n}@example.com", now))
+        if rng.random() < PRICED_SHARE:
+            start = today + timedelta(days=rng.randint(0, FUTURE_DAYS - 30))
+            price = rng.randrange(5_000, 300_000, 100)
+            prices += [(house, start + timedelta(days=n), price) for n in range(rng.randint(3, 30))]
+    return Calendars(imports, blocks, prices)
+
+
 def _photos(count: int = 8) -> list[tuple[str, str]]:
     """A few real photos through the app's pipeline and storage, shared by all houses (so /media works)."""
     from ihome.core.images import process_image
@@ -288,8 +326,11 @@ def _photos(count: int = 8) -> list[tuple[str, str]]:
     return keys  # type: ignore[return-value]
 
 
-def generate(app, *, houses: int, orders: int, seed: int = 7, log=print) -> dict[str, float]:
-    """Fill the (migrated, empty) database of ``app``; returns the seconds each step took."""
+def generate(app, *, houses: int, orders: int, seed: int = 7, calendar: bool = True, log=print) -> dict[str, float]:
+    """Fill the (migrated, empty) database of ``app``; returns the seconds each step took.
+
+    ``calendar`` adds the hosts' blocks, imported busy ranges and nightly prices (``_calendars``).
+    """
     from ihome.extensions import db
 
     rng = random.Random(seed)
@@ -329,6 +370,15 @@ def generate(app, *, houses: int, orders: int, seed: int = 7, log=print) -> dict
         refunded = writer.insert("ih_refund", REFUND_COLUMNS, _refunds(stays()))
         timings["events+money"] = time.perf_counter() - started
         log(f"  {events:,} events, {paid:,} payments, {refunded:,} refunds in {timings['events+money']:.1f} s")
+        if calendar:
+            started = time.perf_counter()
+            rows = _calendars(houses, today, now, seed)
+            writer.insert("ih_calendar_import", CALENDAR_IMPORT_COLUMNS, rows.imports)
+            blocks = writer.insert("ih_house_block", BLOCK_COLUMNS, rows.blocks)
+            priced = writer.insert("ih_night_price", NIGHT_PRICE_COLUMNS, rows.prices)
+            timings["calendars"] = time.perf_counter() - started
+            log(f"  {blocks:,} blocks ({len(rows.imports):,} imported calendars), {priced:,} night prices "
+                f"in {timings['calendars']:.1f} s")
         started = time.perf_counter()
         _store_tallies(writer, counts)
         writer.analyze()

@@ -20,7 +20,9 @@ BENCH_REQUESTS (uncached requests per scenario, default 400), BENCH_CONCURRENCY 
 BENCH_SECONDS (each wrk run, default 3), BENCH_RUNS (wrk runs per scenario, the median is shown,
 default 3), BENCH_CONNECTIONS (wrk, default 8), BENCH_WORKERS and
 BENCH_THREADS (gunicorn, default 4 x 2), BENCH_LABEL (added to the result file's name), BENCH_START_TIMEOUT
-(seconds the server may take to start, default 60).
+(seconds the server may take to start, default 60), BENCH_CALENDAR (1, the default: ~5 % of houses with a
+host block, 1 % with an imported calendar's busy ranges, 5 % with their own nightly prices; 0: no calendar
+rows, the data of before issue 12, for a before/after comparison of search).
 Targets (reported, not asserted): uncached search with dates p99 <= 50 ms on PostgreSQL (also for
 keyword and multi-filter searches, issue 13); cached reads >= 2,000 requests/s. Keyword searches use
 bench.generate's Chinese titles and addresses; the 2-character ones show the no-trigram fallback.
@@ -255,7 +257,8 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
                           "REDIS_URL": f"unix://{root}/none.sock?db=0", "LOG_LEVEL": "ERROR"})
         with app.app_context():
             prepare_database()
-        timings = generate(app, houses=houses, orders=orders)
+        calendar = setting("BENCH_CALENDAR", 1) == 1
+        timings = generate(app, houses=houses, orders=orders, calendar=calendar)
         admin_id, timings["stats rebuild 366 days"] = roll_up(app)
         print(f"[{kind}] stats rollup of 366 days in {timings['stats rebuild 366 days']:.1f} s", flush=True)
         with app.app_context():
@@ -269,7 +272,8 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
             results, spreads = ([], []) if os.environ.get("BENCH_STATS_ONLY") else measure(running.port, houses, wrk)
             results += measure_stats(running.port, instance, admin_id)
             load_after = os.getloadavg()[0]
-        return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads)
+        return report(kind, houses, orders, timings, results, (load, load_after), (workers, threads), spreads,
+                      calendar)
     finally:
         if cluster is not None:
             cluster.stop()
@@ -277,13 +281,15 @@ def bench_database(kind: str, houses: int, orders: int) -> str:
 
 
 def report(kind: str, houses: int, orders: int, timings: dict[str, float], results: list[Result],
-           load: tuple[float, float], server: tuple[int, int], spreads: list[str]) -> str:
+           load: tuple[float, float], server: tuple[int, int], spreads: list[str], calendar: bool = True) -> str:
     lines = [
         f"iHome benchmark — {kind} — {date.today()}",
         f"machine: {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}; "
         f"load average {load[0]:.1f} when the measurement started, {load[1]:.1f} when it ended "
         "(above ~0.5, other processes compete for the CPUs)",
-        f"data: {houses:,} houses, {orders:,} orders; generated in "
+        f"data: {houses:,} houses, {orders:,} orders, "
+        + ("calendars (blocks, imported ranges, night prices)" if calendar else "no calendar rows (BENCH_CALENDAR=0)")
+        + "; generated in "
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()),
         f"server: ihome serve --no-access-log (gunicorn {server[0]} workers x {server[1]} threads, embedded "
         "Redis, no Celery); clients on the same machine: python = bench/load.py threads, a new URL per "

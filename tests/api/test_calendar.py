@@ -23,7 +23,9 @@ def test_calendar_lists_active_stays_and_nothing_about_who(api, db):
     make_order(house=house, start=clock.today() + timedelta(days=3), nights=2, status=S.WAIT_PAYMENT)
     make_order(house=house, start=clock.today() + timedelta(days=8), nights=1, status=S.REJECTED)
     data = api.get(f"/houses/{house.id}/calendar?start={day(0)}&end={day(30)}").expect(200).data
-    assert data == {"booked": [{"start_date": day(3), "end_date": day(5)}]}
+    assert data["booked"] == [{"start_date": day(3), "end_date": day(5)}]
+    assert set(data) == {"booked", "blocked", "prices"} and data["blocked"] == []
+    assert [p["date"] for p in data["prices"]] == [day(n) for n in range(30)]
 
 
 def test_calendar_is_public_and_has_defaults(api, db):

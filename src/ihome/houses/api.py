@@ -174,5 +174,8 @@ def search(query_data: SearchQuery):
 
 
 def register(app: APIFlask) -> None:
+    from ihome.houses import calendar_api
+
     app.register_blueprint(bp)
     cache.subscribe()
+    calendar_api.register(app)

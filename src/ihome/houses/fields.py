@@ -31,9 +31,11 @@ CLOCK_TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")  # HH:MM, 00:00–23:5
 # Optional on publish, with these defaults; title, price, area_id and address are required.
 DEFAULTS: dict[str, Any] = {
     "room_count": 1, "acreage": 0, "unit": "", "capacity": 1, "beds": "", "deposit": 0,
-    "min_days": 1, "max_days": 0, "facility": [], "cancellation_policy": "moderate",
+    "min_days": 1, "max_days": 0, "facility": [], "cancellation_policy": "moderate", "weekend_price": None,
     "description": "", "house_rules": "", "check_in_time": "14:00", "check_out_time": "12:00",
 }
+# Fields where an explicit null means "none" (cleared), not "not given": no weekend price, the base applies.
+NULLABLE = ("weekend_price",)
 POLICIES = ("flexible", "moderate", "strict")  # the refund rules live in ihome.orders.money
 REQUIRED = ("title", "price", "area_id", "address")
 
@@ -118,6 +120,7 @@ def _facilities(value: Any) -> list[int]:
 RULES: dict[str, Callable[[Any], Any]] = {
     "title": lambda v: _text(v, 1, 64),
     "price": lambda v: _integer(v, 0, MAX_MONEY),
+    "weekend_price": lambda v: _integer(v, 0, MAX_MONEY),
     "area_id": _area,
     "address": lambda v: _text(v, 1, 512),
     "room_count": lambda v: _integer(v, 1, MAX_COUNT),
@@ -148,6 +151,9 @@ def clean_house_fields(fields: dict[str, Any], *, current: dict[str, Any] | None
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for name, rule in RULES.items():
+        if name in NULLABLE and name in fields and fields[name] is None:
+            cleaned[name] = None
+            continue
         if name not in fields or fields[name] is None:
             if current is None and name in REQUIRED:
                 errors[name] = [_("This field is required")]

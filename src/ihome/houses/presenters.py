@@ -74,6 +74,8 @@ def house_detail(house: House) -> dict:
         "capacity": house.capacity,
         "beds": house.beds,
         "deposit": house.deposit,
+        "weekend_price": house.weekend_price,
+        "weekend_price_display": None if house.weekend_price is None else money(house.weekend_price),
         "min_days": house.min_days,
         "max_days": house.max_days,
         "cancellation_policy": house.cancellation_policy,

@@ -54,6 +54,9 @@ class HouseIn(BaseModel):
 
     title: Any = _doc("string", "1–64 characters", maxLength=64, pattern=r"\S")
     price: Any = _doc("integer", "price per night in fen (0–100,000,000)", minimum=0, maximum=100_000_000)
+    weekend_price: Any = _doc("integer", "price of Friday and Saturday nights in fen (0–100,000,000); null or "
+                              "absent on publish: none (every night costs price); on an edit, absent keeps it and "
+                              "null removes it", minimum=0, maximum=100_000_000)
     area_id: Any = _doc("integer", "district id (GET /areas)", minimum=1, maximum=2**31 - 1)
     address: Any = _doc("string", "1–512 characters", maxLength=512, pattern=r"\S")
     room_count: Any = _doc("integer", "rooms, 1–1,000 (default 1)", minimum=1, maximum=1_000)
@@ -163,6 +166,9 @@ class HouseDetailOut(HouseSummaryOut):
     capacity: int
     beds: str
     deposit: int = Field(description="fen")
+    weekend_price: int | None = Field(default=None, description="fen, the price of Friday and Saturday nights; "
+                                                                "null: they cost price")
+    weekend_price_display: str | None = Field(default=None, description='weekend_price as shown ("¥416"), or null')
     min_days: int
     max_days: int = Field(description="0 = no limit")
     cancellation_policy: Literal["flexible", "moderate", "strict"] = Field(

@@ -1,7 +1,8 @@
 """Search: houses of a district free for a stay, sorted and paged, cached without ever lying.
 
 A house is free for [sd, ed) when no order in an active state overlaps it (``start < ed AND
-end > sd``: back-to-back stays do not conflict) and the stay fits its min/max days. The whole rule
+end > sd``: back-to-back stays do not conflict), no block (the host's, or an imported calendar's
+busy range) overlaps it, and the stay fits its min/max days. The whole rule
 is SQL: one query for the page, one for the count, the orders checked by a NOT EXISTS, never a list
 of ids pulled into Python. The orders domain writes that condition (``orders/house_parts.py``, asked
 for through the ``house_taken_requested`` event): houses never imports orders.
@@ -40,6 +41,7 @@ from ihome.core.events import house_taken_requested
 from ihome.core.i18n import current_language
 from ihome.extensions import db
 from ihome.houses.cache import PEOPLE, SEARCH
+from ihome.houses.calendar_models import HouseBlock
 from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
 from ihome.houses.keyword import MAX_KEYWORD, keyword_condition
 from ihome.houses.models import Area, Facility, House, house_facility
@@ -200,6 +202,9 @@ def _conditions(aid: int | None, sd: date | None, ed: date | None,
         conditions.append(House.min_days <= nights)
         conditions.append(or_(House.max_days == 0, House.max_days >= nights))
         conditions.extend(~taken for taken in _taken(sd, ed))
+        # a night the host blocked or another site's calendar holds counts as booked (ix_house_block_house_dates)
+        blocked = exists().where(HouseBlock.house_id == House.id, HouseBlock.start_date < ed, HouseBlock.end_date > sd)
+        conditions.append(~blocked)
     if filters is not None:
         conditions.extend(_filter_conditions(filters))
     return conditions

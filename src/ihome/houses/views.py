@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
 from ihome.core.security import current_user_id, page_login_required
-from ihome.houses import reference, service
+from ihome.houses import calendar, reference, service
 from ihome.houses.ownership import hosts_any_house
 from ihome.houses.presenters import money, star_count
 
@@ -236,6 +236,13 @@ def viewer_hosts() -> bool:
         except SQLAlchemyError:  # the 503 page of an unreachable database still renders its navigation
             g.ihome_viewer_hosts = False
     return bool(g.ihome_viewer_hosts)
+@bp.get("/my/houses/<int:house_id>/calendar")
+@page_login_required
+def house_calendar(house_id: int):
+    """The owner's month calendar of a house: block and free nights, set their prices (others: 403/404 page)."""
+    user_id = current_user_id()
+    assert user_id is not None  # noqa: S101
+    return render_template("houses/calendar.html", house=calendar.calendar_page(house_id=house_id, user_id=user_id))
 
 
 def register(app: Flask) -> None:

@@ -7,7 +7,7 @@ from apiflask import APIBlueprint, APIFlask
 from ihome.core.responses import ok
 from ihome.core.security import login_required, require_user_id
 from ihome.extensions import db
-from ihome.orders import booking, detail, quote_api, service, subscribers
+from ihome.orders import booking, detail, service, subscribers
 from ihome.orders.schemas import (
     BookingIn,
     BookingOut,
@@ -17,6 +17,8 @@ from ihome.orders.schemas import (
     OrderListOut,
     OrdersQuery,
     OrderStateOut,
+    QuoteOut,
+    QuoteQuery,
     StatusIn,
 )
 
@@ -28,7 +30,9 @@ bp = APIBlueprint("orders_api", __name__, url_prefix="/api/v1.0", tag="Orders")
 @bp.input(BookingIn)
 @bp.output(BookingOut, status_code=201)
 @bp.doc(summary="Book a house",
-        description="The server computes nights (days), subtotal = nights × price, the guest's service fee "
+        description="The server computes nights (days), subtotal = the sum of the nights' prices (the owner's "
+                    "price for that night, else weekend_price on Friday and Saturday nights, else price; "
+                    "GET /houses/{house_id}/quote shows them), the guest's service fee "
                     "(IHOME_GUEST_FEE_PERCENT %, rounded half up to the fen) and amount = subtotal + service_fee; "
                     "the order starts in WAIT_ACCEPT and the host gets a text (at most one per host per "
                     "IHOME_HOST_REQUEST_TEXT_MINUTES, later ones counted in a digest). Two bookings of the same "
@@ -36,7 +40,8 @@ bp = APIBlueprint("orders_api", __name__, url_prefix="/api/v1.0", tag="Orders")
                     "WAIT_ACCEPT/WAIT_PAYMENT, and one per house.",
         responses={401: "not logged in (4101)", 403: "your own house (4105)", 404: "no such house (4002)",
                    400: "past check-in or beyond IHOME_BOOKING_HORIZON_DAYS, check-out not after check-in, more "
-                        "than IHOME_MAX_NIGHTS nights, nights outside min/max, guests outside 1..capacity (4103)",
+                        "than IHOME_MAX_NIGHTS nights, nights outside min/max, guests outside 1..capacity, or a "
+                        "night blocked by the host or busy on an imported calendar (field start_date) (4103)",
                    409: "the dates are taken (4004)",
                    429: "too many pending bookings, or one already pending on this house (4201, Retry-After)"})
 def book(json_data: BookingIn):
@@ -99,15 +104,32 @@ def change_status(order_id: int, json_data: StatusIn):
 @bp.get("/houses/<int:house_id>/calendar")
 @bp.input(CalendarQuery, location="query")
 @bp.output(CalendarOut)
-@bp.doc(summary="Booked nights of a house", tags=["Houses"],
-        description="Stays [start_date, end_date) of active orders overlapping [start, end); nothing about "
-                    "who booked. start defaults to today, end to start + 180 days; at most 366 days apart.",
+@bp.doc(summary="Booked, blocked and priced nights of a house", tags=["Houses"],
+        description="For the window [start, end): stays [start_date, end_date) of active orders (nothing about "
+                    "who booked); blocked ranges (the host's blocks and imported calendars' busy nights, merged, "
+                    "no source shown); and the price of every night of the window. start defaults to today, end "
+                    "to start + 180 days; at most 366 days apart.",
         responses={404: "no such house (4002)", 400: "bad dates (4103)"})
 def house_calendar(house_id: int, query_data: CalendarQuery):
-    return ok({"booked": booking.calendar(house_id=house_id, start=query_data.start, end=query_data.end)})
+    return ok(booking.calendar_window(house_id=house_id, start=query_data.start, end=query_data.end))
+
+
+@bp.get("/houses/<int:house_id>/quote")
+@bp.input(QuoteQuery, location="query")
+@bp.output(QuoteOut)
+@bp.doc(summary="The price of a stay", tags=["Houses"],
+        description="What POST /orders would charge for [start_date, end_date) with `guests`, night by night, "
+                    "refused exactly as the booking would be. No login needed; nothing is held.",
+        responses={404: "no such house, or hidden (4002)",
+                   400: "past check-in or beyond IHOME_BOOKING_HORIZON_DAYS, check-out not after check-in, more "
+                        "than IHOME_MAX_NIGHTS nights, nights outside min/max, guests outside 1..capacity, or a "
+                        "blocked night (field start_date) (4103)",
+                   409: "a night is already booked (4004)"})
+def house_quote(house_id: int, query_data: QuoteQuery):
+    return ok(booking.quote_stay(house_id=house_id, start_date=query_data.start_date, end_date=query_data.end_date,
+                                 guests=query_data.guests))
 
 
 def register(app: APIFlask) -> None:
     app.register_blueprint(bp)
     subscribers.subscribe()
-    quote_api.register(app)  # the booking journey's stand-in; the calendar helper's endpoint replaces it

@@ -2,12 +2,13 @@
 
 The guarantee, in three steps inside the request's one transaction:
 
-1. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write.
-   On SQLite it opens the transaction and takes the database's write lock (a second booking waits
-   on ``busy_timeout``); on PostgreSQL it locks the house row until commit. Bookings of one house
-   are therefore serialised.
-2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before;
-   then the guest's limits (``ihome.orders.limits``), after a lock on the guest's own row.
+1. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write
+   (``ihome.houses.calendar.lock_calendar``). On SQLite it opens the transaction and takes the
+   database's write lock (a second booking waits on ``busy_timeout``); on PostgreSQL it locks the
+   house row until commit. Bookings of one house, and the host's blocks, are therefore serialised.
+2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before; then
+   the blocked nights (host blocks and imported calendars), then the guest's limits
+   (``ihome.orders.limits``), after a lock on the guest's own row.
 3. The insert. On PostgreSQL the exclusion constraint ``ex_order_no_overlap`` backs it: should
    anything slip past the lock, the database refuses the row (SQLSTATE 23P01) and we answer 409.
 """
@@ -20,7 +21,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from ihome.accounts.models import User
@@ -29,12 +30,14 @@ from ihome.core.cache import cached
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
+from ihome.houses import calendar as house_calendar
 from ihome.houses.cache import house_changed, house_generation
 from ihome.houses.models import House
+from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import limits
-from ihome.orders.models import ACTIVE_STATUSES, Order, OrderStatus
-from ihome.orders.money import stay_quote as quote_stay
+from ihome.orders.models import Order, OrderStatus
+from ihome.orders.money import quote
 from ihome.orders.tasks import text_host_new_request
 from ihome.orders.transitions import record_creation
 
@@ -99,8 +102,10 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     _lock_house(house_id)
     if _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
         raise Conflict(_("These dates are already booked"))
+    house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
     limits.check_pending(user_id=user_id, house_id=house_id)
-    price = quote_stay(price=house.price, nights=nights)
+    price = quote(nightly_prices=house_calendar.nightly_prices(house, start_date, end_date))
+    assert price.nights == nights  # noqa: S101 - one price per night
     order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
                   guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
                   cancellation_policy=house.cancellation_policy,
@@ -119,22 +124,38 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     return order
 
 
+def quote_stay(*, house_id: int, start_date: date, end_date: date, guests: int = 1) -> dict[str, Any]:
+    """What booking [start_date, end_date) would cost, refused exactly as ``create_order`` would refuse it.
+
+    Anyone may ask (no login, no lock): the booking itself checks everything again under the lock.
+    """
+    house = get_house(house_id=house_id)
+    if not is_publicly_visible(house):
+        raise NotFound(_("House not found"))
+    check_stay(house=house, start_date=start_date, end_date=end_date)
+    check_guests(house=house, guests=guests)
+    if _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
+        raise Conflict(_("These dates are already booked"))
+    house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
+    nightly = house_calendar.nightly_prices(house, start_date, end_date)
+    price = quote(nightly_prices=nightly)
+    return {
+        "nights": price.nights, "subtotal": price.subtotal, "service_fee": price.service_fee, "amount": price.amount,
+        "subtotal_display": money(price.subtotal), "service_fee_display": money(price.service_fee),
+        "amount_display": money(price.amount),
+        "nightly": [{"date": night.isoformat(), "price": value, "price_display": money(value)}
+                    for night, value in zip(house_calendar.nights_of(start_date, end_date), nightly, strict=True)],
+    }
+
+
 def _lock_house(house_id: int) -> None:
-    """The first write of the booking: serialises bookings of this house (see the module docstring)."""
-    db.session.execute(
-        update(House).where(House.id == house_id).values(booking_version=House.booking_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    """The first write of the booking: serialises bookings and blocks of this house (see the module docstring)."""
+    house_calendar.lock_calendar(house_id)
 
 
 def _overlaps(*, house_id: int, start_date: date, end_date: date) -> bool:
     """Does an active order of the house overlap [start_date, end_date)? Back-to-back stays do not."""
-    return bool(db.session.scalar(select(exists().where(
-        Order.house_id == house_id,
-        Order.status.in_([s.value for s in ACTIVE_STATUSES]),
-        Order.start_date < end_date,
-        Order.end_date > start_date,
-    ))))
+    return house_calendar.is_booked(house_id=house_id, start=start_date, end=end_date)
 
 
 def _sqlstate(exc: IntegrityError) -> str | None:
@@ -153,8 +174,16 @@ def _notify_host(*, house: House, start_date: date, end_date: date) -> None:
     send_after_commit(db.session, text_host_new_request, host.mobile, body, host.id)
 
 
-def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict[str, str]]:
+def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict]:
     """Stays of active orders of the house overlapping [start, end): dates only, never who booked."""
+    return calendar_window(house_id=house_id, start=start, end=end)["booked"]
+
+
+def calendar_window(*, house_id: int, start: date | None = None, end: date | None = None) -> dict[str, list[dict]]:
+    """The house's nights in [start, end): booked stays, blocked ranges (no source) and every night's price.
+
+    Dates only, never who booked or why a night is blocked.
+    """
     start = start or clock.today()
     end = end or start + timedelta(days=CALENDAR_DEFAULT_DAYS)
     if end <= start:
@@ -166,14 +195,20 @@ def calendar(*, house_id: int, start: date | None = None, end: date | None = Non
         raise NotFound(_("House not found"))
     window_start, window_end = start, end
 
-    def load() -> list[dict[str, str]]:
-        rows = db.session.execute(
-            select(Order.start_date, Order.end_date)
-            .where(Order.house_id == house_id, Order.status.in_([s.value for s in ACTIVE_STATUSES]),
-                   Order.start_date < window_end, Order.end_date > window_start)
-            .order_by(Order.start_date)
-        ).all()
-        return [{"start_date": s.isoformat(), "end_date": e.isoformat()} for s, e in rows]
+    def ranges(pairs: list[tuple[date, date]]) -> list[dict]:
+        return [{"start_date": s.isoformat(), "end_date": e.isoformat()} for s, e in pairs]
 
-    key = f"orders:calendar:{house_id}:{window_start.isoformat()}:{window_end.isoformat()}"
+    def load() -> dict[str, list[dict]]:
+        house = db.session.get(House, house_id)
+        assert house is not None  # noqa: S101 - checked above, in this transaction
+        nights = house_calendar.nights_of(window_start, window_end)
+        prices = house_calendar.nightly_prices(house, window_start, window_end)
+        return {
+            "booked": ranges(house_calendar.booked_ranges(house_id=house_id, start=window_start, end=window_end)),
+            "blocked": ranges(house_calendar.blocked_ranges(house_id=house_id, start=window_start, end=window_end)),
+            "prices": [{"date": night.isoformat(), "price": price, "price_display": money(price)}
+                       for night, price in zip(nights, prices, strict=True)],
+        }
+
+    key = f"orders:calendar:v2:{house_id}:{window_start.isoformat()}:{window_end.isoformat()}"
     return cached(key, load, generations=[house_generation(house_id)])

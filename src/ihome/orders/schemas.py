@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from flask_babel import gettext as _
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
-from ihome.core.schema_types import BoundedDate, Text
+from ihome.core.schema_types import MAX_DATE, MIN_DATE, BoundedDate, Text
 from ihome.orders.review_schemas import OrderReviewFields
+
+
+def _query_date(value: date) -> date:
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise PydanticCustomError("date_range", _("Enter a date from %(low)s to %(high)s",
+                                                  low=MIN_DATE.isoformat(), high=MAX_DATE.isoformat()))
+    return value
+
+
+# BoundedDate without its documented pattern: two required query dates that each carry format and pattern
+# leave a fuzzer too few strings (schemathesis's filter_too_much); the bounds are still checked
+QueryDate = Annotated[date, AfterValidator(_query_date)]
 
 
 class BookingIn(BaseModel):
@@ -88,8 +102,37 @@ class StayOut(BaseModel):
     end_date: date
 
 
+class NightPriceOut(BaseModel):
+    date: date
+    price: int = Field(description="the night's price, fen: the owner's override, else the weekend price on "
+                                   "Friday and Saturday nights, else the base price")
+    price_display: str = Field(description='the price as shown: "¥416", or "¥416.50" when there are fen')
+
+
 class CalendarOut(BaseModel):
     booked: list[StayOut] = Field(description="stays [start_date, end_date) of active orders in the window")
+    blocked: list[StayOut] = Field(description="nights [start_date, end_date) nobody can book: the host's blocks "
+                                               "and other sites' busy nights (imported calendars) together, "
+                                               "merged, without saying which")
+    prices: list[NightPriceOut] = Field(description="every night of the window, in order, with its price")
+
+
+class QuoteQuery(BaseModel):
+    start_date: QueryDate = Field(description="check-in date, YYYY-MM-DD (today or later)")
+    end_date: QueryDate = Field(description="check-out date, YYYY-MM-DD (after start_date); the stay is [start, end)")
+    guests: int = Field(default=1, ge=1, le=1000, description="how many people stay: 1 to the house's capacity")
+
+
+class QuoteOut(BaseModel):
+    nights: int
+    subtotal: int = Field(description="the sum of the nights' prices, fen")
+    service_fee: int = Field(description="the guest's service fee (IHOME_GUEST_FEE_PERCENT % of subtotal, rounded "
+                                         "half up), fen")
+    amount: int = Field(description="what the guest would pay: subtotal + service_fee, fen")
+    subtotal_display: str = Field(description='subtotal as shown, "¥416" or "¥416.50"')
+    service_fee_display: str
+    amount_display: str
+    nightly: list[NightPriceOut] = Field(description="each night of the stay with its price, in order")
 
 
 Policy = Literal["flexible", "moderate", "strict"]

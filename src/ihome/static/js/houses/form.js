@@ -13,7 +13,7 @@
   var photos = document.getElementById("photos");
   var viewLink = document.getElementById("view-house");
   var INTEGERS = ["area_id", "room_count", "acreage", "capacity", "min_days", "max_days"];
-  var MONEY = ["price", "deposit"];
+  var MONEY = ["price", "deposit", "weekend_price"];  // an empty weekend_price is null: none (the base price)
   var TEXTS = ["title", "address", "unit", "beds"];
 
   function houseId() { return form.dataset.houseId; }

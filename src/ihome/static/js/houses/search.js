@@ -102,6 +102,8 @@
     info.appendChild(text("p", "muted", house.area_name + " · " + house.address));
     var meta = document.createElement("p");
     meta.className = "house-meta";
+    meta.appendChild(text("span", "muted price-from", list.dataset.from));
+    meta.appendChild(document.createTextNode(" "));
     meta.appendChild(text("span", "price", house.price_display));
     meta.appendChild(text("span", "muted", "/" + list.dataset.night));
     meta.appendChild(text("span", "muted", " · " + counted("room", house.room_count) +
