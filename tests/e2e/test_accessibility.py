@@ -81,6 +81,7 @@ PAGES: list[Visit] = [
     Visit("thread", GUEST, "/my/messages/{conversation}"),
     Visit("contact", NEWCOMER, "/houses/{house}/contact"),
     Visit("house-ical", GUEST, "/my/houses/{own_house}/ical"),
+    Visit("host-calendar", GUEST, "/my/houses/{own_house}/calendar"),
     Visit("earnings", GUEST, "/my/earnings"),
     Visit("profile", ANONYMOUS, "/users/{host}"),
     Visit("cashier", GUEST, "/my/orders", then=(open_cashier,)),
