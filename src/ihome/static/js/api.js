@@ -72,18 +72,50 @@
     box.hidden = false;
   }
 
+  function clearErrorFlash() {
+    var box = document.getElementById("flash");
+    if (box && box.classList.contains("error")) box.hidden = true;
+  }
+
+  // The one way to show (or, with an empty message, clear) a field's error: the text goes in the field's
+  // .error slot (or `slot`), which the input names in aria-describedby; the input is aria-invalid while it
+  // holds an error, so a screen reader reads the message with the field.
+  var slotCount = 0;
+  function fieldError(input, message, slot) {
+    var field = input.closest(".field");
+    slot = slot || (field && field.querySelector(".error"));
+    if (!slot) return false;
+    if (!slot.id) slot.id = (input.id || input.name || "field") + "-error-" + (++slotCount);
+    var described = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== slot.id;
+    });
+    slot.textContent = message || "";
+    if (message) {
+      described.push(slot.id);
+      input.setAttribute("aria-invalid", "true");
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+    if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+    else input.removeAttribute("aria-describedby");
+    if (field) field.classList.toggle("invalid", !!message);
+    return !!message;
+  }
+
   // Show an ApiError in a form: per-field messages next to inputs named like the fields, the rest on top.
   function showErrors(form, error) {
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) { fieldError(input, ""); });
     form.querySelectorAll(".field").forEach(function (f) { f.classList.remove("invalid"); });
     form.querySelectorAll(".field .error").forEach(function (e) { e.textContent = ""; });
     var shown = false;
     Object.keys(error.fields || {}).forEach(function (name) {
-      var input = form.querySelector('[name="' + name + '"]');
-      var field = input && input.closest(".field");
-      var slot = field && field.querySelector(".error");
-      if (slot) { slot.textContent = error.fields[name].join(" "); field.classList.add("invalid"); shown = true; }
+      // the control the field names: a visible input, or a widget standing for a hidden one (data-field)
+      var input = form.querySelector('[data-field="' + name + '"], [name="' + name + '"]:not([type=hidden])') ||
+        form.querySelector('[name="' + name + '"]');
+      if (input && fieldError(input, error.fields[name].join(" "))) shown = true;
     });
-    flash(error.message, true);
+    if (error.message) flash(error.message, true);
+    else clearErrorFlash();  // clearing the form clears a stale error above it (a success message stays)
     return shown;
   }
 
@@ -110,6 +142,7 @@
     if (event.persisted) window.location.reload();
   });
 
-  window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, busy: busy, csrfToken: csrfToken,
+  window.ihome = { api: api, upload: upload, flash: flash, showErrors: showErrors, fieldError: fieldError, busy: busy,
+                   csrfToken: csrfToken,
                    reloadSoon: reloadSoon, money: money };
 })();

@@ -15,7 +15,7 @@
     document.getElementById("admin-confirm-target").textContent = button.dataset.target || "";
     reason.value = "";
     reason.required = button.dataset.reasonRequired === "true";
-    error.textContent = "";
+    window.ihome.fieldError(reason, "");
     if (typeof dialog.showModal === "function") dialog.showModal(); else dialog.setAttribute("open", "");
     reason.focus();
   }
@@ -36,7 +36,8 @@
     if (!current) return;
     var text = reason.value.trim();
     if (reason.required && !text) {
-      error.textContent = reason.validationMessage || "!";
+      window.ihome.fieldError(reason, reason.validationMessage || "!");
+      reason.focus();
       return;
     }
     var body = JSON.parse(current.dataset.body || "{}");
@@ -50,7 +51,8 @@
     }, function (failure) {
       window.ihome.busy(ok, false);
       var messages = failure.fields && failure.fields.reason;
-      error.textContent = messages ? messages.join(" ") : failure.message;
+      if (messages) window.ihome.fieldError(reason, messages.join(" "));
+      else error.textContent = failure.message;
     });
   });
 })();

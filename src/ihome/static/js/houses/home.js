@@ -7,8 +7,12 @@
     var dots = document.querySelectorAll("#slide-dots .dot");
     var slider = window.ihomeSlider(track, {
       interval: 4000,
+      pauseButton: document.getElementById("slide-pause"),
       onChange: function (index) {
-        dots.forEach(function (dot, i) { dot.classList.toggle("active", i === index); });
+        dots.forEach(function (dot, i) {
+          dot.classList.toggle("active", i === index);
+          if (i === index) dot.setAttribute("aria-current", "true"); else dot.removeAttribute("aria-current");
+        });
       },
     });
     dots.forEach(function (dot) {
@@ -27,10 +31,11 @@
     if (!ed.value || ed.value <= sd.value) ed.value = ed.min;
   });
   form.addEventListener("submit", function (event) {
-    error.textContent = "";
+    window.ihome.fieldError(ed, "", error);
     if (sd.value && ed.value && ed.value <= sd.value) {
       event.preventDefault();
-      error.textContent = form.dataset.badDates;
+      window.ihome.fieldError(ed, form.dataset.badDates, error);
+      ed.focus();
       return;
     }
     // an empty field would send "aid=" or "sd=": leave it out of the URL instead

@@ -98,7 +98,7 @@
     thumb.classList.add("house-thumb");
     var info = document.createElement("div");
     info.className = "house-info";
-    info.appendChild(text("h3", "house-title", house.title));
+    info.appendChild(text("h2", "house-title", house.title));
     info.appendChild(text("p", "muted", house.area_name + " · " + house.address));
     var meta = document.createElement("p");
     meta.className = "house-meta";
@@ -199,7 +199,7 @@
   function datesValid() {
     var sd = form.elements.sd.value, ed = form.elements.ed.value;
     var ok = !(sd && ed && ed <= sd);
-    dateError.textContent = ok ? "" : form.dataset.badDates;
+    window.ihome.fieldError(form.elements.ed, ok ? "" : form.dataset.badDates, dateError);
     return ok;
   }
 

@@ -7,7 +7,6 @@
   var form = document.getElementById("book-form");
   if (!form) return;
   var grid = document.getElementById("picker-grid");
-  var title = document.getElementById("picker-title");
   var hint = document.getElementById("picker-hint");
   var startInput = document.getElementById("start-date");
   var endInput = document.getElementById("end-date");
@@ -21,7 +20,6 @@
   var booked = {};          // "YYYY-MM-DD" of every booked night
   var checkIn = null;       // Date
   var checkOut = null;      // Date
-  var month = new Date(today.getFullYear(), today.getMonth(), 1);
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function iso(date) { return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()); }
@@ -35,37 +33,27 @@
     return true;
   }
 
-  function render() {
-    title.textContent = d.monthFormat.replace("{year}", month.getFullYear()).replace("{month}", pad(month.getMonth() + 1));
-    grid.textContent = "";
-    var lead = (month.getDay() + 6) % 7;  // Monday first
-    for (var i = 0; i < lead; i++) { var blank = document.createElement("span"); blank.className = "day blank"; grid.appendChild(blank); }
-    var last = new Date(month.getFullYear(), month.getMonth() + 1, 0).getDate();
-    for (var n = 1; n <= last; n++) {
-      var day = new Date(month.getFullYear(), month.getMonth(), n);
+  // the calendar (js/date_picker.js) asks each day's state; a booked night may still be a check-out day
+  // (stays are [start, end))
+  var picker = window.ihomeDatePicker(document.getElementById("date-picker"), {
+    first: today,
+    last: addDays(today, WINDOW_DAYS),
+    state: function (day) {
       var key = iso(day);
-      var cell = document.createElement("button");
-      cell.type = "button";
-      cell.className = "day";
-      cell.textContent = n;
-      cell.dataset.date = key;
-      cell.setAttribute("aria-label", key);
-      var past = day < today;
-      var beyond = nightsBetween(today, day) > WINDOW_DAYS;
-      if (past || beyond) cell.classList.add("past");
-      if (booked[key]) cell.classList.add("booked");
-      // a booked night may still be a check-out day (stays are [start, end))
-      var usable = !past && !beyond && (!booked[key] || (checkIn && !checkOut && day > checkIn));
-      cell.disabled = !usable;
-      if (checkIn && +day === +checkIn) cell.classList.add("selected", "check-in");
-      if (checkOut && +day === +checkOut) cell.classList.add("selected", "check-out");
-      cell.setAttribute("aria-pressed", cell.classList.contains("selected") ? "true" : "false");
-      if (checkIn && checkOut && day > checkIn && day < checkOut) cell.classList.add("in-range");
-      grid.appendChild(cell);
-    }
-    var atStart = month.getFullYear() === today.getFullYear() && month.getMonth() === today.getMonth();
-    document.getElementById("picker-prev").disabled = atStart;
-  }
+      var selected = checkIn && +day === +checkIn ? "check-in" : (checkOut && +day === +checkOut ? "check-out" : "");
+      return {
+        usable: day >= today && nightsBetween(today, day) <= WINDOW_DAYS &&
+          (!booked[key] || !!(checkIn && !checkOut && day > checkIn)),
+        booked: !!booked[key],
+        selected: selected,
+        inRange: !!(checkIn && checkOut && day > checkIn && day < checkOut),
+        note: [booked[key] ? d.msgDayBooked : "", selected === "check-in" ? d.msgDayCheckIn : "",
+          selected === "check-out" ? d.msgDayCheckOut : ""].filter(Boolean).join(", ")
+      };
+    },
+    onChoose: function (day) { choose(day); }
+  });
+  function render() { picker.render(); }
 
   // "Free cancellation until 12月10日": the policy's deadline (days from ihome.orders.money) for this check-in.
   var policyNote = document.getElementById("policy-note");
@@ -78,7 +66,16 @@
     var words = new Intl.DateTimeFormat(document.documentElement.lang || "zh-CN",
       { month: "long", day: "numeric" }).format(deadline);
     var template = deadline < today ? p.msgNone : (p.policy === "strict" ? p.msgHalf : p.msgFree);
-    policyDate.textContent = template.replace("{date}", words);
+    // the date in its own nowrap span: "December" and "5" never land on two lines
+    var parts = template.split("{date}");
+    policyDate.textContent = parts[0];
+    if (parts.length > 1) {
+      var date = document.createElement("span");
+      date.className = "date";
+      date.textContent = words;
+      policyDate.appendChild(date);
+      policyDate.appendChild(document.createTextNode(parts.slice(1).join(words)));
+    }
   }
 
   function update() {
@@ -122,17 +119,6 @@
     update();
   }
 
-  grid.addEventListener("click", function (event) {
-    var cell = event.target.closest("button.day");
-    if (cell && !cell.disabled) choose(parseDate(cell.dataset.date));
-  });
-  document.getElementById("picker-prev").addEventListener("click", function () {
-    month = new Date(month.getFullYear(), month.getMonth() - 1, 1); render();
-  });
-  document.getElementById("picker-next").addEventListener("click", function () {
-    month = new Date(month.getFullYear(), month.getMonth() + 1, 1); render();
-  });
-
   function loadBooked() {
     var path = "/houses/" + d.houseId + "/calendar?start=" + iso(today) + "&end=" + iso(addDays(today, WINDOW_DAYS));
     return window.ihome.api("GET", path).then(function (data) {
@@ -160,7 +146,7 @@
     if (from < today || nights < minDays || (maxDays && nights > maxDays) || !rangeFree(from, to)) return;
     checkIn = from;
     checkOut = to;
-    month = new Date(from.getFullYear(), from.getMonth(), 1);
+    picker.show(from);  // the calendar opens on the check-in month
   }
 
   form.addEventListener("submit", function (event) {

@@ -1,4 +1,5 @@
-// My bookings: cancel, pay (POST /orders/<id>/payment, then go to data.pay_url), review with stars.
+// My bookings: cancel, pay (POST /orders/<id>/payment, then go to data.pay_url), review with stars
+// (the star input is js/star_rating.js).
 (function () {
   "use strict";
 
@@ -8,8 +9,6 @@
 
   list.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
-    var star = event.target.closest("button.star");
-    if (star) { pickStar(star); return; }
     if (!button) return;
     var card = button.closest("[data-order-id]");
     var id = card.dataset.orderId;
@@ -32,17 +31,6 @@
       if (error.status === 409) window.ihome.reloadSoon();
     });
   });
-
-  function pickStar(star) {
-    var form = star.closest("form");
-    var rating = parseInt(star.dataset.rating, 10);
-    form.querySelector('input[name="rating"]').value = rating;
-    form.querySelectorAll("button.star").forEach(function (other) {
-      var on = parseInt(other.dataset.rating, 10) <= rating;
-      other.classList.toggle("on", on);
-      other.setAttribute("aria-checked", parseInt(other.dataset.rating, 10) === rating ? "true" : "false");
-    });
-  }
 
   list.querySelectorAll("form.order-comment-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
