@@ -127,3 +127,23 @@ def test_a_booking_across_a_week_boundary_reaches_searches_of_either_week(two_di
     stay.guest_api.post("/orders", json={"house_id": house_id, "start_date": sunday.isoformat(),
                                          "end_date": (sunday + timedelta(days=2)).isoformat()}).expect(201)
     assert _search(api, 1, next_week) == ("miss", [])
+
+
+def test_a_host_block_makes_its_districts_dated_search_fresh_and_keeps_the_rest_cached(two_districts):
+    stay, house_id, other_id = two_districts
+    api = stay.guest_api
+    assert _search(api, 1) == ("miss", [house_id])
+    assert _search(api, 1) == ("hit", [house_id])
+    assert _search(api, 2)[1] == [other_id]
+    api.get("/houses/index").expect(200)
+    sd, ed = _dates()
+
+    stay.host_api.put(f"/houses/{house_id}/calendar/blocks",
+                      json={"start_date": sd, "end_date": ed, "blocked": True}).expect(200)
+
+    assert _search(api, 1) == ("miss", [])  # the blocked nights count as taken at once
+    assert _search(api, 2) == ("hit", [other_id])  # another district saw no change
+    assert api.get("/houses/index").headers["X-Cache"] == "hit"  # the home list shows no availability
+    stay.host_api.put(f"/houses/{house_id}/calendar/blocks",
+                      json={"start_date": sd, "end_date": ed, "blocked": False}).expect(200)
+    assert _search(api, 1) == ("miss", [house_id])  # unblocked: free again

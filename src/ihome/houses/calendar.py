@@ -10,7 +10,8 @@ The one place of both rules:
 Booking, the quote, search and the calendar pages all take their answers from here. A host's block and
 a booking of the same house cannot race: both take ``lock_calendar`` (the ``booking_version`` row
 write that serialises bookings) before they look at the nights. Services raise domain errors and
-never commit; each edit calls ``house_changed`` so no cached calendar or search shows the old nights.
+never commit; a block bumps the caches of its nights (``stays_changed``: the house and the dated searches
+of those weeks, as a booking does), a price edit the listing's (``house_changed``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy import delete, select, update
 from ihome.core import clock
 from ihome.core.errors import Conflict, Invalid
 from ihome.extensions import db
-from ihome.houses.cache import house_changed
+from ihome.houses.cache import house_changed, stays_changed
 from ihome.houses.calendar_models import HouseBlock, NightPrice
 from ihome.houses.fields import MAX_MONEY
 from ihome.houses.models import House
@@ -201,7 +202,7 @@ def set_blocked(*, house_id: int, user_id: int, start_date: date, end_date: date
     for start, end in merge(kept):
         db.session.add(HouseBlock(house_id=house.id, start_date=start, end_date=end))
     db.session.flush()
-    house_changed(db.session, house.id)
+    stays_changed(db.session, house.id, span.start, span.end)  # only those nights' availability changed
     return host_blocks(house_id=house.id)
 
 
