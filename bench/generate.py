@@ -319,7 +319,7 @@ def _photos(count: int = 8) -> list[tuple[str, str]]:
     storage = get_storage()
     keys = []
     for n in range(count):
-        thumb, detail = process_image(house_photo(seed=n, caption=f"bench #{n}", view=0), field="house_image",
+        thumb, detail = process_image(house_photo(seed=n, view=0), field="house_image",
                                       max_bytes=10 << 20, max_pixels=40_000_000, variants=(THUMB, DETAIL))
         keys.append(tuple(storage.save(image.data, prefix="houses", extension="jpg", content_type="image/jpeg")
                           for image in (detail, thumb)))
