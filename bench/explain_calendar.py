@@ -21,11 +21,9 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.support.live import free_port
-from tests.support.postgres import PostgresCluster
-
 from bench.explain_search import timed
 from bench.generate import generate
+from bench.scratch import scratch_app
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 3
@@ -64,21 +62,11 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "--explain":  # the child process: explain with whatever ``ihome`` is importable
         explain(argv[1], argv[2], argv[3])
         return 0
-    from ihome import create_app
-    from ihome.cli import prepare_database
-
     kind = argv[0] if argv else "sqlite"
     houses = int(argv[1]) if len(argv) > 1 else 10_000
     orders = int(argv[2]) if len(argv) > 2 else houses * 10
     before = argv[3] if len(argv) > 3 else None
-    root = Path(tempfile.mkdtemp(prefix="ihome-explain-calendar-"))
-    cluster = PostgresCluster(port=free_port()).start() if kind == "postgresql" else None
-    url = cluster.create_database("bench") if cluster else f"sqlite:///{root / 'bench.db'}"
-    app = create_app({"IHOME_ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(root / "instance"),
-                      "REDIS_URL": f"unix://{root}/none.sock?db=0", "LOG_LEVEL": "ERROR"})
-    try:
-        with app.app_context():
-            prepare_database()
+    with scratch_app(kind, prefix="ihome-explain-calendar-") as (app, url):
         print(f"[{kind}] {houses:,} houses, {orders:,} orders, with calendars", flush=True)
         generate(app, houses=houses, orders=orders)
         # alternate the two codes a few times: a busy machine's load drifts, and each side gets every phase
@@ -89,9 +77,6 @@ def main(argv: list[str]) -> int:
                 env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
                 subprocess.run([sys.executable, "-m", "bench.explain_calendar", "--explain", url, kind, label],
                                env=env, check=True, cwd=ROOT)
-    finally:
-        if cluster:
-            cluster.stop()
     return 0
 
 

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
-
-from tests.support.live import free_port
-from tests.support.postgres import PostgresCluster
 
 from bench.generate import generate
+from bench.scratch import scratch_app
 
 RUNS = 5
 
@@ -57,21 +53,12 @@ def timed(kind: str, sql: str) -> tuple[float, list[str]]:
 
 
 def main() -> int:
-    from ihome import create_app
-    from ihome.cli import prepare_database
     from ihome.extensions import db
     from ihome.houses.search import count_query, normalize_filters, search_query
 
     kind = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
     houses = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
-    root = Path(tempfile.mkdtemp(prefix="ihome-explain-"))
-    cluster = PostgresCluster(port=free_port()).start() if kind == "postgresql" else None
-    url = cluster.create_database("bench") if cluster else f"sqlite:///{root / 'bench.db'}"
-    app = create_app({"IHOME_ENV": "testing", "DATABASE_URL": url, "INSTANCE_PATH": str(root / "instance"),
-                      "REDIS_URL": f"unix://{root}/none.sock?db=0", "LOG_LEVEL": "ERROR"})
-    try:
-        with app.app_context():
-            prepare_database()
+    with scratch_app(kind, prefix="ihome-explain-") as (app, _url):
         generate(app, houses=houses, orders=houses, log=lambda *args: None)
         with app.test_request_context("/"):
             for name, base, raw in cases():
@@ -83,9 +70,6 @@ def main() -> int:
                     steps = [p.strip() for p in plan if any(w in p for w in ("Scan", "SCAN", "SEARCH", "Index"))]
                     print(f"{name:<52} {label:<5} median {median:7.2f} ms | " + " / ".join(steps[:6])[:300],
                           flush=True)
-    finally:
-        if cluster:
-            cluster.stop()
     return 0
 
 
