@@ -29,7 +29,9 @@ from typing import Any
 
 from flask import Response, current_app, request
 
+from ihome.core import clock
 from ihome.core.cache import GEN_PREFIX, PREFIX, REDIS_DOWN, SEPARATOR
+from ihome.core.i18n import current_language
 from ihome.core.redis_client import get_cache_redis
 from ihome.core.security import csrf_token
 
@@ -82,9 +84,6 @@ def cached_page(key: str, render: Render, *, generations: Iterable[str], **conte
     """
     if not is_anonymous():
         return render(**context)
-    from ihome.core import clock
-    from ihome.core.i18n import current_language
-
     full_key = f"{PAGE_PREFIX}{deploy_fingerprint()}:{current_language()}:{clock.today().isoformat()}:{key}"
     names = list(generations)
     try:
