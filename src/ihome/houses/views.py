@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, g, redirect, render_template, request
@@ -17,10 +18,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ihome.core import clock
 from ihome.core.errors import DomainError, Forbidden, Invalid
+from ihome.core.page_cache import cached_page
 from ihome.core.security import current_user_id, page_login_required
 from ihome.houses import calendar, reference, service
+from ihome.houses.cache import INDEX, PEOPLE, house_generation
 from ihome.houses.ownership import hosts_any_house
 from ihome.houses.presenters import money, star_count
+from ihome.houses.reference import REFERENCE_GENERATION
 
 bp = Blueprint("houses_pages", __name__)
 
@@ -48,9 +52,7 @@ def _facility_index() -> dict[int, dict]:
     return {f["fid"]: f for f in reference.list_facilities()}
 
 
-@bp.get("/")
-def home():
-    """The home page: a slideshow of the top houses, a district picker and dates, all districts."""
+def _render_home(**context: Any) -> str:
     today = clock.today()
     return render_template(
         "houses/home.html",
@@ -58,7 +60,17 @@ def home():
         houses=service.list_index_houses(),
         today=today.isoformat(),
         tomorrow=(today + timedelta(days=1)).isoformat(),
+        **context,
     )
+
+
+@bp.get("/")
+def home():
+    """The home page: a slideshow of the top houses, a district picker and dates, all districts.
+
+    Anonymous visitors get it from the page cache, under the home list's generations (``page_cache``).
+    """
+    return cached_page("home", _render_home, generations=[INDEX, PEOPLE, REFERENCE_GENERATION])
 
 
 def _search_args() -> dict:
@@ -156,9 +168,7 @@ def search():
     )
 
 
-@bp.get("/houses/<int:house_id>")
-def detail(house_id: int):
-    """A house: gallery, price, facilities with icons, host, comments, and the book button."""
+def _render_detail(house_id: int, stay: dict[str, str], **context: Any) -> str:
     viewer = current_user_id()
     data = service.get_house_detail(house_id=house_id, viewer_id=viewer if viewer is not None else -1)
     house = data["house"]
@@ -168,8 +178,20 @@ def detail(house_id: int):
         house=house,
         facilities=[facilities[fid] for fid in house.get("facilities", []) if fid in facilities],
         is_owner=viewer is not None and viewer == house["user_id"],
-        stay=stay_args(), stay_query=stay_query(stay_args()), today=clock.today(),
+        stay=stay, stay_query=stay_query(stay), today=clock.today(),
+        **context,
     )
+
+
+@bp.get("/houses/<int:house_id>")
+def detail(house_id: int):
+    """A house: gallery, price, facilities with icons, host, comments, and the book button.
+
+    Anonymous visitors get it from the page cache, per chosen stay, under the detail's generations.
+    """
+    stay = stay_args()
+    return cached_page(f"house:{house_id}:{stay_query(stay)}", _render_detail, house_id=house_id, stay=stay,
+                       generations=[house_generation(house_id), PEOPLE, REFERENCE_GENERATION])
 
 
 def _verified_or_redirect(user_id: int):
