@@ -30,6 +30,7 @@ def cases() -> list[tuple[str, dict, dict]]:
         ("keyword street 学院路", {"aid": None, **stay}, {"q": "学院路"}),
         ("keyword 2 chars 望京 (fallback)", {"aid": None, **stay}, {"q": "望京"}),
         ("multi: aid 3, dates, guests 2, 300-900 yuan, fac 1", {"aid": 3, **stay}, multi),
+        ("aid 3 + dates (the plain dated search, issue 14)", {"aid": 3, **stay}, {}),
         ("multi + keyword 北京市", {"aid": 3, **stay}, {**multi, "q": "北京市"}),
     ]
 

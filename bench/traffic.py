@@ -11,7 +11,8 @@ The mixed run: BENCH_MIXED_CONCURRENCY (default 4) connections, each picking at 
 BENCH_MIXED_SECONDS (default 60) seconds: 5 % bookings, the rest reads (45 % a search from a pool of
 popular searches, 40 % a house detail from a pool of houses, 10 % the home list). It runs twice, read
 only and then mixed, on a warmed cache; the search cache hit ratio comes from the ``X-Cache`` header
-the cached endpoints send (hit or miss).
+the cached endpoints send (hit or miss); rows "search hit only" and "search miss only" show the
+latencies of the two populations apart (the "search" row holds both).
 """
 
 from __future__ import annotations
@@ -178,6 +179,8 @@ def mixed(port: int, *, seconds: float, concurrency: int, searches: list[str], d
                     hits += cache == "hit"
                     misses += cache == "miss"
                     unknown += cache is None
+                    if cache in ("hit", "miss"):  # the two populations apart: what a miss costs under load
+                        mine.setdefault(f"search {cache} only", []).append(time.perf_counter() - started)
             except (OSError, http.client.HTTPException):
                 errors += 1
                 connection.close()

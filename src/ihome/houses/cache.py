@@ -6,17 +6,23 @@ A change bumps only what it can affect:
   the house's detail and calendar, its district's searches, searches of every district, and the
   home list (which shows listings).
 - ``stays_changed``: only which nights are taken changed (a booking, a cancel, a rejection, an
-  expiry): the house's detail and calendar, and the searches with dates whose stay shares a week
+  expiry): the house's detail and calendar, and the searches with dates whose stay shares a *night*
   with the changed stay, in its district and of every district; not the home list, which shows no
   availability, nor searches without dates (they show every listed house, booked or not). Under
   traffic that books in one district, the cached searches of the other districts stay warm, and in
-  that district those of other weeks.
+  that district those of other nights.
 
 A search depends on its *scope*: ``district_generation(aid)`` with a district, ``SEARCH`` without (or
-with only a keyword), which listing changes bump; with dates also on ``scope:week:<n>`` for each
-week its stay touches (``search_generations``). A stay and a search window that share a night share
-that night's week, so a change can never miss a search it affects. Pages and search results are
-cached under these generations (``ihome.core.cache``), so the very next request misses and reads fresh.
+with only a keyword), which listing changes bump; with dates also on the nights of its stay
+(``search_generations``): ``scope:night:<n>`` for each night (n = the date's ordinal) when it is at
+most ``NIGHT_KEYS`` nights long, else ``scope:week:<n>`` for each week it touches (a year-long search
+reads 53 counters, not 366). A change of the nights [s, e) bumps both the night and the week counters
+of its nights, so whichever a search reads, a stay and a search that share a night share a bumped
+counter: a change can never miss a search it affects, and a booking of one night only reaches the
+searches that contain that night (about 2 of 60 start days for a 2-night search, against 8-15 with
+weeks). A change longer than ``CHANGE_NIGHTS`` nights bumps the scope itself instead (every search
+of the district): fewer counters, never fewer searches. Pages and search results are cached under
+these generations (``ihome.core.cache``), so the very next request misses and reads fresh.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ SEARCH = "search"  # searches of every district (no aid): any change anywhere ca
 INDEX = "index"
 # Names and avatars of people shown beside houses (hosts, commenters): rare changes, one counter.
 PEOPLE = "people"
+NIGHT_KEYS = 31  # a search of up to this many nights reads one counter per night, a longer one per week
+CHANGE_NIGHTS = 62  # a longer change bumps its scopes whole (bounded work per change)
 
 
 def house_generation(house_id: int) -> str:
@@ -52,12 +60,29 @@ def weeks(start: date, end: date) -> range:
     return range(start.toordinal() // 7, (end.toordinal() - 1) // 7 + 1)
 
 
+def nights(start: date, end: date) -> range:
+    """The night numbers (date ordinals) of the nights [start, end)."""
+    return range(start.toordinal(), end.toordinal())
+
+
 def search_generations(aid: int | None, start: date | None, end: date | None) -> list[str]:
-    """What a search of district ``aid`` (None: every district) for [start, end) depends on."""
+    """What a search of district ``aid`` (None: every district) for [start, end) depends on: the scope,
+    then its nights' counters (``NIGHT_KEYS`` nights at most) or its weeks' (a longer stay)."""
     scope = district_generation(aid) if aid is not None else SEARCH
     if start is None or end is None or end <= start:
         return [scope]
+    if (end - start).days <= NIGHT_KEYS:
+        return [scope, *(f"{scope}:night:{night}" for night in nights(start, end))]
     return [scope, *(f"{scope}:week:{week}" for week in weeks(start, end))]
+
+
+def stay_generations(scopes: Iterable[str], start: date, end: date) -> list[str]:
+    """The counters a change of the nights [start, end) bumps in each scope: every night's and every
+    week's of the stay, or the scope itself for a change longer than ``CHANGE_NIGHTS`` nights."""
+    if (end - start).days > CHANGE_NIGHTS:
+        return list(scopes)
+    return [name for scope in scopes for name in (*(f"{scope}:night:{night}" for night in nights(start, end)),
+                                                   *(f"{scope}:week:{week}" for week in weeks(start, end)))]
 
 
 def _area_of(session: Any, house_id: int) -> int | None:
@@ -84,15 +109,14 @@ def house_changed(session: Any, house_id: int, *, also_areas: Iterable[int | Non
 
 def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None) -> None:
     """After ``session`` commits, nothing cached that shows whether the nights [start, end) of this house
-    are free is served again: its detail and calendar, and the searches with dates in the weeks of the
-    stay, of its district and of every district. Without the dates: every search of both scopes."""
+    are free is served again: its detail and calendar, and the searches with dates sharing a night with
+    the stay, of its district and of every district. Without the dates: every search of both scopes."""
     if start is None or end is None or end <= start:
         bump_after_commit(session, *_names(session, house_id, ()))
         return
     area = _area_of(session, house_id)
     scopes = [SEARCH] if area is None else [SEARCH, district_generation(area)]
-    bump_after_commit(session, house_generation(house_id),
-                      *(f"{scope}:week:{week}" for scope in scopes for week in weeks(start, end)))
+    bump_after_commit(session, house_generation(house_id), *stay_generations(scopes, start, end))
 
 
 def user_profile_changed(session: Any) -> None:
