@@ -4,10 +4,13 @@ A guest may hold at most ``IHOME_MAX_PENDING_PER_GUEST`` orders waiting for an a
 (WAIT_ACCEPT, WAIT_PAYMENT), and at most one of them on any one house; past that, 429/4201 with a
 ``Retry-After`` of when the soonest of them expires unanswered or unpaid.
 
-Race-safe: the check runs inside the booking transaction after ``SELECT ... FOR UPDATE`` of the
-guest's own user row, so two bookings by one guest (even of different houses, which the house lock
-does not serialise) are checked one after the other on PostgreSQL. On SQLite the booking's first
-write already holds the database's write lock, and ``FOR UPDATE`` is not emitted.
+Race-safe: the check runs inside the booking transaction, in a statement after the one that locked
+the guest's own user row (``SELECT ... FOR UPDATE``, taken with the house in
+``ihome.orders.booking.booking_house``), so two bookings by one guest (even of different houses,
+which the house lock does not serialise) are checked one after the other on PostgreSQL, and the
+second sees the first's committed row (a statement started before the lock was granted would not).
+On SQLite the booking's first write already holds the database's write lock, and ``FOR UPDATE`` is
+not emitted. The booking's own new row, already inserted, is left out of the count.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ihome.accounts.models import User
 from ihome.core import clock
 from ihome.core.errors import RateLimited
 from ihome.extensions import db
@@ -29,12 +31,14 @@ from ihome.orders.models import Order, OrderStatus
 PENDING_STATUSES = (OrderStatus.WAIT_ACCEPT.value, OrderStatus.WAIT_PAYMENT.value)
 
 
-def check_pending(*, user_id: int, house_id: int) -> None:
-    """``RateLimited`` when the guest already holds a pending order of this house or too many pending orders."""
-    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+def check_pending(*, user_id: int, house_id: int, new_order_id: int) -> None:
+    """``RateLimited`` when the guest already holds a pending order of this house or too many pending orders.
+
+    Call it after locking the guest's row, in the transaction that inserted ``new_order_id`` (not counted).
+    """
     pending = db.session.execute(
         select(Order.house_id, Order.status, Order.create_time, Order.update_time)
-        .where(Order.user_id == user_id, Order.status.in_(PENDING_STATUSES))
+        .where(Order.user_id == user_id, Order.status.in_(PENDING_STATUSES), Order.id != new_order_id)
     ).all()
     same_house = [row for row in pending if row.house_id == house_id]
     if same_house:
