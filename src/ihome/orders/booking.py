@@ -14,10 +14,12 @@ The guarantee, inside the request's one transaction:
    PostgreSQL the exclusion constraint ``ex_order_no_overlap`` decides when the row is inserted (it
    waits for a concurrent insert of the same nights and refuses the row, SQLSTATE 23P01): the same
    409, one statement fewer.
-4. The insert, then the blocked nights (host blocks and imported calendars) and the guest's limits
-   (``ihome.orders.limits``, in a statement of its own after the guest's lock, so it sees the guest's
-   orders committed before); a refusal rolls the whole transaction back, the new row with it.
-   The answers keep their precedence: taken nights (409), then blocked nights (400), then limits (429).
+4. One statement reads the nights' prices, the blocks overlapping the stay (host blocks and imported
+   calendars) and the guest's pending orders (``ihome.orders.booking_reads``; after the guest's lock,
+   so it sees the guest's orders committed before). Then the insert; then the blocked nights and the
+   guest's limits (``ihome.orders.limits``) are decided, and a refusal rolls the whole transaction
+   back, the new row with it. The answers keep their precedence: taken nights (409), then blocked
+   nights (400), then limits (429).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from ihome.houses.models import House
 from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import limits
+from ihome.orders.booking_reads import read_for_booking
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import quote
 from ihome.orders.tasks import text_host_new_request
@@ -110,16 +113,18 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     _lock_house(house_id)
     if not _constraint_refuses_overlaps() and _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
         raise Conflict(_("These dates are already booked"))
-    price = quote(nightly_prices=house_calendar.nightly_prices(house, start_date, end_date))
+    reads = read_for_booking(house=house, user_id=user_id, start=start_date, end=end_date)
+    price = quote(nightly_prices=reads.nightly_prices)
     assert price.nights == nights  # noqa: S101 - one price per night
     order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
                   guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
                   cancellation_policy=house.cancellation_policy,
                   **price.order_columns())
-    _insert(order)
+    _insert(order)  # taken nights first (409), then blocked nights (400), then the guest's limits (429)
     try:
-        house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
-        limits.check_pending(user_id=user_id, house_id=house_id, new_order_id=order.id)
+        if reads.first_blocked_night is not None:  # the houses domain words the refusal
+            house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
+        limits.check_pending(pending=reads.pending, house_id=house_id)
     except (Invalid, RateLimited):
         db.session.rollback()  # the new row goes with the transaction
         raise

@@ -10,36 +10,41 @@ the guest's own user row (``SELECT ... FOR UPDATE``, taken with the house in
 which the house lock does not serialise) are checked one after the other on PostgreSQL, and the
 second sees the first's committed row (a statement started before the lock was granted would not).
 On SQLite the booking's first write already holds the database's write lock, and ``FOR UPDATE`` is
-not emitted. The booking's own new row, already inserted, is left out of the count.
+not emitted. The guest's pending orders are read before the booking's own row is inserted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ihome.core import clock
 from ihome.core.errors import RateLimited
-from ihome.extensions import db
-from ihome.orders.models import Order, OrderStatus
+from ihome.orders.models import OrderStatus
 
 PENDING_STATUSES = (OrderStatus.WAIT_ACCEPT.value, OrderStatus.WAIT_PAYMENT.value)
 
 
-def check_pending(*, user_id: int, house_id: int, new_order_id: int) -> None:
+@dataclass(frozen=True)
+class PendingOrder:
+    """One of the guest's orders waiting for an answer or a payment."""
+
+    house_id: int
+    status: str
+    create_time: datetime
+    update_time: datetime
+
+
+def check_pending(*, pending: Sequence[PendingOrder], house_id: int) -> None:
     """``RateLimited`` when the guest already holds a pending order of this house or too many pending orders.
 
-    Call it after locking the guest's row, in the transaction that inserted ``new_order_id`` (not counted).
+    ``pending``: the guest's pending orders before this booking, read after the guest's row was locked
+    (``ihome.orders.booking_reads``).
     """
-    pending = db.session.execute(
-        select(Order.house_id, Order.status, Order.create_time, Order.update_time)
-        .where(Order.user_id == user_id, Order.status.in_(PENDING_STATUSES), Order.id != new_order_id)
-    ).all()
     same_house = [row for row in pending if row.house_id == house_id]
     if same_house:
         raise RateLimited(_("You already have a booking request for this house waiting for an answer or a payment"),
@@ -50,7 +55,7 @@ def check_pending(*, user_id: int, house_id: int, new_order_id: int) -> None:
                             count=limit), retry_after=_seconds_until_free(pending))
 
 
-def _seconds_until_free(rows: Sequence[Any]) -> int:
+def _seconds_until_free(rows: Sequence[PendingOrder]) -> int:
     """Seconds until the soonest of these pending orders is cancelled by the expiry jobs (at least 1)."""
     config = current_app.config
     accept = timedelta(hours=int(config["ACCEPT_TIMEOUT_HOURS"]))
