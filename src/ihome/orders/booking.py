@@ -1,16 +1,25 @@
 """Booking a house, without double booking, and the house's calendar of booked stays.
 
-The guarantee, in three steps inside the request's one transaction:
+The guarantee, inside the request's one transaction:
 
-1. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write
+1. The house is read with its owner (only the columns a booking needs), and in the same statement the
+   guest's own user row is locked (``FOR UPDATE`` in a sub-select on PostgreSQL; SQLite has no row
+   locks and the next step's write lock covers it): two bookings by one guest, even of different
+   houses, are checked for the guest's limits one after the other.
+2. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write
    (``ihome.houses.calendar.lock_calendar``). On SQLite it opens the transaction and takes the
    database's write lock (a second booking waits on ``busy_timeout``); on PostgreSQL it locks the
    house row until commit. Bookings of one house, and the host's blocks, are therefore serialised.
-2. The overlap check (a SELECT) runs after the lock, so it sees every booking committed before; then
-   the blocked nights (host blocks and imported calendars), then the guest's limits
-   (``ihome.orders.limits``), after a lock on the guest's own row.
-3. The insert. On PostgreSQL the exclusion constraint ``ex_order_no_overlap`` backs it: should
-   anything slip past the lock, the database refuses the row (SQLSTATE 23P01) and we answer 409.
+3. The overlap. On SQLite a SELECT after the lock, which sees every booking committed before. On
+   PostgreSQL the exclusion constraint ``ex_order_no_overlap`` decides when the row is inserted (it
+   waits for a concurrent insert of the same nights and refuses the row, SQLSTATE 23P01): the same
+   409, one statement fewer.
+4. One statement reads the nights' prices, the blocks overlapping the stay (host blocks and imported
+   calendars) and the guest's pending orders (``ihome.orders.booking_reads``; after the guest's lock,
+   so it sees the guest's orders committed before). Then the insert; then the blocked nights and the
+   guest's limits (``ihome.orders.limits``) are decided, and a refusal rolls the whole transaction
+   back, the new row with it. The answers keep their precedence: taken nights (409), then blocked
+   nights (400), then limits (429).
 """
 
 from __future__ import annotations
@@ -21,13 +30,14 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, true
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from ihome.accounts.models import User
 from ihome.core import clock
 from ihome.core.cache import cached
-from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses import calendar as house_calendar
@@ -36,6 +46,7 @@ from ihome.houses.models import House
 from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible
 from ihome.orders import limits
+from ihome.orders.booking_reads import read_for_booking
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import quote
 from ihome.orders.tasks import text_host_new_request
@@ -92,7 +103,7 @@ def check_guests(*, house: House, guests: int) -> None:
 
 def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Order:
     """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, money computed here."""
-    house = get_house(house_id=house_id)
+    house = booking_house(house_id=house_id, guest_id=user_id)
     if not is_publicly_visible(house):  # unlisted by an administrator, or its host suspended
         raise NotFound(_("House not found"))
     if house.user_id == user_id:
@@ -100,28 +111,69 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     nights = check_stay(house=house, start_date=start_date, end_date=end_date)
     check_guests(house=house, guests=guests)
     _lock_house(house_id)
-    if _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
+    if not _constraint_refuses_overlaps() and _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
         raise Conflict(_("These dates are already booked"))
-    house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
-    limits.check_pending(user_id=user_id, house_id=house_id)
-    price = quote(nightly_prices=house_calendar.nightly_prices(house, start_date, end_date))
+    reads = read_for_booking(house=house, user_id=user_id, start=start_date, end=end_date)
+    price = quote(nightly_prices=reads.nightly_prices)
     assert price.nights == nights  # noqa: S101 - one price per night
     order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
                   guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
                   cancellation_policy=house.cancellation_policy,
                   **price.order_columns())
+    _insert(order)  # taken nights first (409), then blocked nights (400), then the guest's limits (429)
     try:
-        with db.session.begin_nested():  # a refused row rolls back only this savepoint
-            db.session.add(order)
-            db.session.flush()
-    except IntegrityError as exc:
-        if _sqlstate(exc) == EXCLUSION_VIOLATION:
-            raise Conflict(_("These dates are already booked")) from exc
+        if reads.first_blocked_night is not None:  # the houses domain words the refusal
+            house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
+        limits.check_pending(pending=reads.pending, house_id=house_id)
+    except (Invalid, RateLimited):
+        db.session.rollback()  # the new row goes with the transaction
         raise
     record_creation(order_id=order.id, actor=f"user:{user_id}")
     stays_changed(db.session, house_id, start_date, end_date)
     _notify_host(house=house, start_date=start_date, end_date=end_date)
     return order
+
+
+def booking_house(*, house_id: int, guest_id: int) -> House:
+    """The house with what a booking reads of it and its owner, the guest's row locked; or ``NotFound``.
+
+    One statement: no photos, facilities or district (a booking shows none of them).
+    """
+    if not 0 < house_id <= MAX_ID:
+        raise NotFound(_("House not found"))
+    guest_lock = select(User.id.label("guest_id")).where(User.id == guest_id).with_for_update().subquery("guest_lock")
+    query = (
+        select(House)
+        .join(guest_lock, true())  # inner: the lock is taken (a missing guest books nothing)
+        .where(House.id == house_id)
+        .options(load_only(*_BOOKING_COLUMNS), lazyload(House.images), lazyload(House.facilities),
+                 lazyload(House.area), joinedload(House.owner).load_only(User.mobile, User.is_active))
+    )
+    house = db.session.scalars(query).unique().first()
+    if house is None:
+        raise NotFound(_("House not found"))
+    return house
+
+
+_BOOKING_COLUMNS = (House.user_id, House.area_id, House.title, House.price, House.weekend_price, House.capacity,
+                    House.min_days, House.max_days, House.cancellation_policy, House.published, House.listed)
+
+
+def _constraint_refuses_overlaps() -> bool:
+    """PostgreSQL has ``ex_order_no_overlap``: the insert itself refuses taken nights."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _insert(order: Order) -> None:
+    """Insert the order; nights already taken (the exclusion constraint) roll back and answer 409."""
+    db.session.add(order)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if _sqlstate(exc) == EXCLUSION_VIOLATION:
+            raise Conflict(_("These dates are already booked")) from exc
+        raise
 
 
 def quote_stay(*, house_id: int, start_date: date, end_date: date, guests: int = 1) -> dict[str, Any]:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import event, select
 
 from ihome.core import clock
-from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound
+from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from ihome.houses.calendar_models import HouseBlock
 from ihome.houses.models import House
 from ihome.orders import booking
 from ihome.orders.models import Order, OrderEvent, OrderStatus
@@ -155,9 +156,88 @@ def test_the_house_lock_is_the_first_write_before_the_overlap_check(app_ctx, tex
         event.remove(connection.engine, "before_cursor_execute", record)
     writes = [i for i, sql in enumerate(statements) if sql.startswith(("update", "insert", "delete"))]
     assert statements[writes[0]].startswith("update ih_house set booking_version")
-    overlap_check = next(i for i, sql in enumerate(statements)  # the active orders overlapping the stay
-                         if sql.startswith("select") and "from ih_order" in sql)
-    assert writes[0] < overlap_check < writes[1]
+    assert statements[writes[1]].startswith("insert into ih_order ")
+    order_reads = [i for i, sql in enumerate(statements) if sql.startswith("select") and "from ih_order" in sql]
+    if db.engine.dialect.name == "postgresql":  # the exclusion constraint checks the insert: no SELECT for it
+        assert all("ih_order.start_date <" not in statements[i] for i in order_reads)
+    else:  # the active orders overlapping the stay, read under the write lock, before the insert
+        overlap_check = next(i for i in order_reads if "ih_order.start_date <" in statements[i])
+        assert writes[0] < overlap_check < writes[1]
+
+
+def test_the_guest_row_is_locked_with_the_house_read_before_the_limits_are_counted(app_ctx, texts, db):
+    """One statement reads the house and locks the guest's row; the pending count is a later statement."""
+    house_id, guest_id = make_house().id, make_user().id
+    db.session.expunge_all()  # as in a request: nothing loaded yet
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *_):
+        statements.append(" ".join(statement.split()).lower())
+
+    connection = db.session.connection()
+    event.listen(connection.engine, "before_cursor_execute", record)
+    try:
+        booking.create_order(user_id=guest_id, house_id=house_id, start_date=day(1), end_date=day(2))
+    finally:
+        event.remove(connection.engine, "before_cursor_execute", record)
+    assert not any(sql.startswith("select") and "from ih_user" in sql.split(" join ")[0] for sql in statements)
+    house_read = next(i for i, sql in enumerate(statements) if sql.startswith("select ih_house.id"))
+    assert "from ih_house join (select ih_user.id as guest_id from ih_user where ih_user.id =" in statements[house_read]
+    assert "ih_house_image" not in " ".join(statements) and "ih_facility" not in " ".join(statements)
+    if db.engine.dialect.name == "postgresql":
+        assert "for update) as guest_lock" in statements[house_read]
+    pending = next(i for i, sql in enumerate(statements) if sql.startswith("select") and "ih_order.user_id =" in sql)
+    assert house_read < pending
+
+
+def _house_state(db, house_id: int) -> tuple[int, int, int]:
+    """(orders of the house, their events, the house's booking_version), read afresh."""
+    db.session.expire_all()
+    orders = db.session.scalars(select(Order.id).where(Order.house_id == house_id)).all()
+    events = db.session.scalars(select(OrderEvent.id).where(OrderEvent.order_id.in_(orders))).all() if orders else []
+    return len(orders), len(events), db.session.get(House, house_id).booking_version
+
+
+def test_a_blocked_night_refused_after_the_insert_leaves_nothing_behind(app_ctx, texts, db):
+    """The insert comes before the blocked-nights check: the refusal rolls the new row back with the rest."""
+    house, guest = make_house(), make_user()
+    db.session.add(HouseBlock(house_id=house.id, start_date=day(2), end_date=day(3)))
+    db.session.commit()
+    with pytest.raises(Invalid) as refused:
+        book(house, guest, 1, 4)
+    [message] = refused.value.data["fields"]["start_date"]
+    assert day(2).isoformat() in message
+    db.session.commit()  # the session is usable again, and there is nothing to commit
+    assert _house_state(db, house.id) == (0, 0, 0)
+    assert texts == []
+
+
+def test_the_pending_limit_refused_after_the_insert_leaves_nothing_behind(app_ctx, texts, db):
+    """The guest's limit is counted after the insert, without the new row; a refusal rolls it back."""
+    app_ctx.config["MAX_PENDING_PER_GUEST"] = 2
+    guest = make_user()
+    held = [make_house(), make_house()]
+    for house in held:
+        make_order(house=house, guest=guest, start=day(1), nights=2)
+    house = make_house()
+    with pytest.raises(RateLimited):
+        book(house, guest, 1, 3)
+    db.session.commit()
+    assert _house_state(db, house.id) == (0, 0, 0)
+    assert texts == []
+    app_ctx.config["MAX_PENDING_PER_GUEST"] = 3  # one more allowed: the new row is not counted against itself
+    order = book(house, guest, 1, 3)
+    db.session.commit()
+    assert _house_state(db, house.id) == (1, 1, 1) and order.status == S.WAIT_ACCEPT
+
+
+def test_a_second_pending_booking_of_one_house_is_refused_and_rolled_back(app_ctx, texts, db):
+    guest, house = make_user(), make_house()
+    make_order(house=house, guest=guest, start=day(1), nights=2)
+    with pytest.raises(RateLimited):
+        book(house, guest, 5, 6)
+    db.session.commit()
+    assert _house_state(db, house.id)[:2] == (1, 0)  # the factory's order only (it writes no event)
 
 
 def test_exclusion_constraint_refusal_is_a_conflict(app_ctx, texts, db, monkeypatch):
