@@ -28,7 +28,9 @@ def cases() -> list[tuple[str, dict, dict]]:
         ("keyword 3 chars 三里屯, no district", {"aid": None, **stay}, {"q": "三里屯"}),
         ("keyword place+kind 望京阳光两居", {"aid": None, **stay}, {"q": "望京阳光两居"}),
         ("keyword street 学院路", {"aid": None, **stay}, {"q": "学院路"}),
-        ("keyword 2 chars 望京 (fallback)", {"aid": None, **stay}, {"q": "望京"}),
+        ("keyword 2 chars 望京 (grams)", {"aid": None, **stay}, {"q": "望京"}),
+        ("keyword 2 chars 学院, district 3 (grams)", {"aid": 3, **stay}, {"q": "学院"}),
+        ("keyword 1 char 屯 (grams)", {"aid": None, **stay}, {"q": "屯"}),
         ("multi: aid 3, dates, guests 2, 300-900 yuan, fac 1", {"aid": 3, **stay}, multi),
         ("multi + keyword 北京市", {"aid": 3, **stay}, {**multi, "q": "北京市"}),
     ]
