@@ -31,7 +31,8 @@ from __future__ import annotations
 import string
 import sys
 
-from sqlalchemy import ColumnElement, Integer, bindparam, column, or_, select, text
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, cast, column, func, or_, select, text
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ihome.houses.models import House, house_gram
 
@@ -63,23 +64,31 @@ def _next_character(character: str) -> str | None:
     return chr(following) if following <= sys.maxunicode else None
 
 
-def gram_condition(keyword: str) -> ColumnElement[bool]:
-    """Houses with ``keyword`` (1 or 2 characters) in their title, address or description, from ih_house_gram."""
+def gram_condition(keyword: str, dialect: str) -> ColumnElement[bool]:
+    """Houses with ``keyword`` (1 or 2 characters) in their title, address or description, from ih_house_gram.
+
+    On PostgreSQL the ids are gathered into an array first (``id = ANY(CAST((SELECT array_agg …) AS
+    INTEGER[]))``): an ``IN (subquery)`` leaves the planner free to hash-join the grams with a scan of
+    every house, which it prefers under the default ``random_page_cost`` for a keyword in ~2 % of houses
+    (60 ms against 22 ms at 100,000 houses); the array can only be looked up by primary key.
+    """
     folded = keyword.translate(ASCII_FOLD)
     gram = house_gram.c.gram
     if len(folded) == 2:
-        matching = select(house_gram.c.house_id).where(gram == folded)
+        conditions = [gram == folded]
     else:  # every gram starting with the character: [c, next character)
         following = _next_character(folded)
-        matching = select(house_gram.c.house_id).where(
-            gram >= folded, *(() if following is None else (gram < following,)))
-    return House.id.in_(matching)
+        conditions = [gram >= folded, *(() if following is None else (gram < following,))]
+    if dialect == "postgresql":
+        ids = select(func.array_agg(house_gram.c.house_id)).where(*conditions).scalar_subquery()
+        return House.id == any_(cast(ids, ARRAY(Integer)))
+    return House.id.in_(select(house_gram.c.house_id).where(*conditions))
 
 
 def keyword_condition(keyword: str, dialect: str) -> ColumnElement[bool]:
     """Houses whose title, address or description contains ``keyword`` (already stripped, 1–50 characters)."""
     if len(keyword) < TRIGRAM:
-        return gram_condition(keyword)
+        return gram_condition(keyword, dialect)
     if dialect == "postgresql":
         return or_(*(searched.ilike(like_pattern(keyword), escape="\\") for searched in SEARCHED))
     matching = text(FTS_QUERY).bindparams(
