@@ -36,6 +36,15 @@ house_facility = Table(
     Column("facility_id", Integer, ForeignKey("ih_facility.id"), primary_key=True),
 )
 
+# Keywords of 1–2 characters (0013): every 2-character substring of a house's title, address and
+# description, and each one's last character, ASCII-folded; kept by triggers on ih_house (ihome.houses.keyword).
+house_gram = Table(
+    "ih_house_gram",
+    Base.metadata,
+    Column("gram", String(2), primary_key=True),
+    Column("house_id", Integer, ForeignKey("ih_house.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class House(TimestampMixin, Base):
     """A home a verified host offers. Money in fen; ``max_days`` 0 means no limit."""

@@ -73,6 +73,10 @@ TABLE = [
     ({"q": "学院路"}, (2,)),
     ({"q": "三里屯"}, (1,)),                  # Chinese inside a mixed title
     ({"q": "大"}, (3, 5, 6)),                 # one character
+    ({"q": "居"}, (0, 2, 6)),                 # one character: followed by another, or ending the title
+    ({"q": "号"}, (0, 1, 2, 5)),              # one character ending the address
+    ({"q": "ST"}, (5,)),                      # two ASCII letters: case-insensitive
+    ({"q": "9"}, ()),                         # a digit nowhere in a text
     ({"q": "studio"}, (5,)),                  # case-insensitive
     ({"q": "  LOFT "}, (1,)),                 # trimmed
     ({"q": "100%"}, (4,)),                    # % is a character, not a wildcard
@@ -186,6 +190,24 @@ def test_the_keyword_count_uses_the_keyword_index(catalogue):
         assert "Seq Scan on ih_house" not in plan, plan
 
 
+@pytest.mark.parametrize("word", ["望京", "居", "st"])
+def test_a_short_keyword_count_uses_the_gram_index(catalogue, word):
+    query = count_query(aid=None, sd=None, ed=None, filters=normalize_filters(q=word))
+    compiled = query.compile(dialect=db.session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    sql, params = str(compiled), compiled.params
+    assert "ih_house_gram" in sql and "LIKE" not in sql.upper()
+    if db.session.get_bind().dialect.name == "sqlite":
+        plan = [row[-1] for row in db.session.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {sql}", tuple(params.values()))]
+        assert any("ih_house_gram USING PRIMARY KEY (gram" in step for step in plan), plan
+        assert not any(step.startswith("SCAN ih_house") for step in plan), plan
+    else:
+        db.session.execute(db.text("SET LOCAL enable_seqscan = off"))  # a few rows: forbid scans, as above
+        plan = "\n".join(row[0] for row in db.session.connection().exec_driver_sql(f"EXPLAIN {sql}", params))
+        assert "pk_ih_house_gram" in plan, plan
+        assert "Seq Scan on ih_house" not in plan, plan
+
+
 def test_an_edited_title_is_found_by_its_new_words(catalogue):
     from ihome.houses.cache import house_changed
     from ihome.houses.models import House
@@ -197,6 +219,7 @@ def test_an_edited_title_is_found_by_its_new_words(catalogue):
     assert found(q="颐和园") == [catalogue[2]]
     assert found(q="学院路一居") == []
     assert found(q="学院路") == [catalogue[2]]  # still in the address
+    assert found(q="颐和") == [catalogue[2]] and found(q="一居") == []  # the short keywords' grams too
     house_changed(db.session, house.id)
     db.session.delete(house)
     db.session.commit()
