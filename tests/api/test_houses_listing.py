@@ -86,12 +86,12 @@ def test_nul_and_lone_surrogates_are_refused_not_a_500(host_api, value):
     assert db.session.scalar(select(House.id).where(House.title == "Courtyard")) is None
 
 
-@pytest.mark.parametrize("word", ["石榴树", "Pomegranate", "石榴"])  # FTS / trigram, and the short fallback
+@pytest.mark.parametrize("word", ["石榴树", "Pomegranate", "石榴", "榴"])  # FTS / trigram, and the gram table
 def test_the_keyword_finds_a_word_only_in_the_description(api, word):
-    found = make_house(title="Flat", address="1 Road", description="院子里有一棵石榴树 (pomegranate tree)")
+    found = make_house(title="Flat", address="1 Road", description="院子里有一棵石榴树 (pomegranate tree)").id
     make_house(title="Other", address="2 Road", description="没有树")
     data = api.get("/houses", query_string={"q": word}).expect(200).data
-    assert [h["house_id"] for h in data["houses"]] == [found.id] and data["total"] == 1
+    assert [h["house_id"] for h in data["houses"]] == [found] and data["total"] == 1
 
 
 # ---- publication ------------------------------------------------------------------------------------------
@@ -108,9 +108,9 @@ def test_an_unpublished_house_is_hidden_everywhere_but_from_its_owner_and_admins
     db.session.commit()
     guest = app.test_client()
     login(guest, fan.id)
-    from tests.support.api_client import ApiClient
+    from tests.support.api_client import ApiClient as api_of
 
-    guest_api = ApiClient(guest)
+    guest_api = api_of(guest)
     assert [h["house_id"] for h in guest_api.get("/user/favorites").data["houses"]] == [house_id]
     assert house_id in [h["house_id"] for h in guest_api.get("/houses", query_string={"q": "Hidden"}).data["houses"]]
     assert house_id in [h["house_id"] for h in guest_api.get("/houses/index").data]  # cached now
@@ -127,6 +127,10 @@ def test_an_unpublished_house_is_hidden_everywhere_but_from_its_owner_and_admins
     guest_api.post("/orders", json={"house_id": house_id, "start_date": start.isoformat(),
                                     "end_date": (start + timedelta(days=2)).isoformat()}).expect(404, "4002")
     assert db.session.scalar(select(Order.id).where(Order.house_id == house_id)) is None
+    guest_api.get(f"/houses/{house_id}/calendar").expect(404, "4002")  # not even which nights are taken
+    api_of(app.test_client()).get(f"/houses/{house_id}/calendar").expect(404, "4002")  # anonymous
+    assert len(host_api.get(f"/houses/{house_id}/calendar").expect(200).data["prices"]) == 180
+    admin_api.get(f"/houses/{house_id}/calendar").expect(200)
 
     owner_view = host_api.get(f"/houses/{house_id}").expect(200).data["house"]
     assert owner_view["published"] is False
@@ -138,6 +142,7 @@ def test_an_unpublished_house_is_hidden_everywhere_but_from_its_owner_and_admins
     assert guest_api.get("/houses", query_string={"q": "Hidden"}).data["total"] == 1
     assert [h["house_id"] for h in guest_api.get("/user/favorites").data["houses"]] == [house_id]
     guest_api.get(f"/houses/{house_id}").expect(200)
+    guest_api.get(f"/houses/{house_id}/calendar").expect(200)
 
 
 def test_only_the_owner_publishes_and_a_refusal_changes_nothing(user_api, api):

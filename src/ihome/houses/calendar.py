@@ -11,7 +11,7 @@ Booking, the quote, search and the calendar pages all take their answers from he
 a booking of the same house cannot race: both take ``lock_calendar`` (the ``booking_version`` row
 write that serialises bookings) before they look at the nights. Services raise domain errors and
 never commit; a block bumps the caches of its nights (``stays_changed``: the house and the dated searches
-of those weeks, as a booking does), a price edit the listing's (``house_changed``).
+sharing one of those nights, as a booking does), a price edit the listing's (``house_changed``).
 """
 
 from __future__ import annotations

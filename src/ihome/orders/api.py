@@ -110,7 +110,8 @@ def change_status(order_id: int, json_data: StatusIn):
                     "who booked); blocked ranges (the host's blocks and imported calendars' busy nights, merged, "
                     "no source shown); and the price of every night of the window. start defaults to today, end "
                     "to start + 180 days; at most 366 days apart.",
-        responses={404: "no such house (4002)", 400: "bad dates (4103)"})
+        responses={404: "no such house, or hidden (unpublished, unlisted or its host suspended) from anyone but "
+                        "its owner and administrators (4002)", 400: "bad dates (4103)"})
 def house_calendar(house_id: int, query_data: CalendarQuery):
     return ok(booking.calendar_window(house_id=house_id, start=query_data.start, end=query_data.end))
 

@@ -38,13 +38,14 @@ from ihome.accounts.models import User
 from ihome.core import clock
 from ihome.core.cache import cached
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from ihome.core.security import current_user_id
 from ihome.core.tasks import send_after_commit
 from ihome.extensions import db
 from ihome.houses import calendar as house_calendar
 from ihome.houses.cache import house_generation, stays_changed
 from ihome.houses.models import House
 from ihome.houses.presenters import money
-from ihome.houses.visibility import is_publicly_visible
+from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
 from ihome.orders import limits
 from ihome.orders.booking_reads import read_for_booking
 from ihome.orders.models import Order, OrderStatus
@@ -231,6 +232,14 @@ def calendar(*, house_id: int, start: date | None = None, end: date | None = Non
     return calendar_window(house_id=house_id, start=start, end=end)["booked"]
 
 
+def _calendar_visible(house_id: int) -> bool:
+    """A house's calendar is public while the house is; its owner and administrators see a hidden one's."""
+    if db.session.scalar(select(exists().where(House.id == house_id, *publicly_visible()))):
+        return True
+    owner_id = db.session.scalar(select(House.user_id).where(House.id == house_id))
+    return owner_id is not None and may_see_hidden(viewer_id=current_user_id(), owner_id=owner_id)
+
+
 def calendar_window(*, house_id: int, start: date | None = None, end: date | None = None) -> dict[str, list[dict]]:
     """The house's nights in [start, end): booked stays, blocked ranges (no source) and every night's price.
 
@@ -243,7 +252,7 @@ def calendar_window(*, house_id: int, start: date | None = None, end: date | Non
     if (end - start).days > CALENDAR_MAX_DAYS:
         message = _("At most %(days)d days at a time", days=CALENDAR_MAX_DAYS)
         raise Invalid(message, fields={"end": [message]})
-    if not 0 < house_id <= MAX_ID or not db.session.scalar(select(exists().where(House.id == house_id))):
+    if not 0 < house_id <= MAX_ID or not _calendar_visible(house_id):
         raise NotFound(_("House not found"))
     window_start, window_end = start, end
 
