@@ -43,6 +43,7 @@ house_gram = Table(
     Base.metadata,
     Column("gram", String(2), primary_key=True),
     Column("house_id", Integer, ForeignKey("ih_house.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_house_gram_house", "house_id"),  # a house's edit and delete find its grams
 )
 
 

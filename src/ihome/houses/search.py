@@ -18,8 +18,8 @@ never touches the database.
 Filters (issue 13): ``guests`` (capacity at least), ``min_price``/``max_price`` (base nightly price,
 fen, inclusive), ``fac`` (every listed facility present: one EXISTS per fid on the facility table's
 primary key) and ``q``, a case-insensitive substring of the title, the address or the description
-(migration 0010). The keyword never scans the house
-table when it has 3 characters or more (see ``keyword.py``).
+(migration 0010). The keyword never scans the house table: trigram indexes from 3 characters on, the
+gram table below that (migration 0013; see ``keyword.py``).
 """
 
 from __future__ import annotations

@@ -45,6 +45,7 @@ def test_grams_are_filled_kept_by_triggers_and_removed_by_the_downgrade(old_app)
         "VALUES (1, '用户0001', '13800000001', 'x', true, false, :now, :now)")
     _house(1, "望京Ab居", "朝阳区", "近地铁")
     upgrade(revision="0013")
+    assert "ix_house_gram_house" in {index["name"] for index in inspect(db.engine).get_indexes("ih_house_gram")}
 
     # every 2-character substring of each text, and each text's last character, ASCII folded
     assert _grams(1) == {"望京", "京a", "ab", "b居", "居", "朝阳", "阳区", "区", "近地", "地铁", "铁"}
