@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ihome.core.sessions import LazySession
-from tests.factories.accounts import DEFAULT_PASSWORD
+from tests.factories.accounts import DEFAULT_PASSWORD, make_user
 
 SESSION_COOKIE = "ihome_session"
 
@@ -49,3 +49,21 @@ def test_after_login_the_session_is_stored_under_a_drawn_id(api, redis, user):
     session_id = api.client.get_cookie(SESSION_COOKIE).value
     assert _session_keys(redis) - before == {f"ihome:session:{session_id}".encode()}
     assert api.get("/session").expect(200).data["user_id"] == user["id"]
+
+
+def test_a_login_over_a_planted_live_session_id_gets_a_new_id(app, api, redis, user):
+    """Session fixation: an attacker plants the id of a session they hold; the victim's login must not reuse it."""
+    from tests.support.api_client import ApiClient
+
+    with app.app_context():
+        attacker = make_user()
+        attacker_mobile = attacker.mobile
+    other = ApiClient(app.test_client())
+    other.post("/sessions", json={"mobile": attacker_mobile, "password": DEFAULT_PASSWORD}).expect(200)
+    planted = other.client.get_cookie(SESSION_COOKIE).value
+    api.client.set_cookie(SESSION_COOKIE, planted)
+    api.client.get("/healthz")  # (a planted csrf cookie would do the same) a token for the planted session
+    api.post("/sessions", json={"mobile": user["mobile"], "password": DEFAULT_PASSWORD}).expect(200)
+    assert api.client.get_cookie(SESSION_COOKIE).value != planted
+    assert api.get("/session").expect(200).data["user_id"] == user["id"]
+    other.get("/session").expect(401, "4101")  # the planted session is not the victim's
