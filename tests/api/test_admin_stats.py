@@ -177,6 +177,7 @@ def test_search_and_detail_are_counted(app, api, redis):
     api.get("/houses?aid=x").expect(400, "4103")  # refused searches are not counted
     api.get("/houses/999999").expect(404, "4002")
     today = clock.today()
+    counters.flush()  # counts wait in this process's memory for at most FLUSH_INTERVAL
     assert redis.hgetall(counters.searches_key(today)) == {b"3": b"1", b"0": b"1"}
     assert redis.hgetall(counters.views_key(today)) == {str(house_id).encode(): b"1"}
     assert 0 < redis.ttl(counters.views_key(today)) <= counters.KEEP_DAYS * 86400

@@ -2,14 +2,24 @@
 
 Two hashes per marketplace day: ``ihome:stats:searches:<day>`` (field: district id, 0 for a search of
 every district) and ``ihome:stats:views:<day>`` (field: house id). The houses API only sends the
-``search_performed`` and ``house_viewed`` events; the receivers here count them in one round trip,
-and a Redis failure is logged, never the request's problem. The daily rollup copies the counts into
+``search_performed`` and ``house_viewed`` events; the receivers here add them to a per-process
+buffer in memory (no Redis round trip on the request), which is written in ONE pipeline at most
+once a second: by the next count after the interval, by a background thread when traffic stops, when
+the buffer holds ``MAX_PENDING`` distinct counters, and at process exit. A Redis failure is logged,
+never the request's problem. What a crash (a killed worker) can lose: the last second of counts.
+Readers in this process call ``flush()`` first (``read_day`` does); other processes' counts reach
+Redis within a second. The daily rollup copies the counts into
 ``ih_stats_daily``; the keys expire after ``KEEP_DAYS`` (the rollup keeps what it copied).
 """
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import threading
+import time
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -23,6 +33,8 @@ from ihome.core.redis_client import get_redis
 log = logging.getLogger(__name__)
 PREFIX = "ihome:stats"
 KEEP_DAYS = 40
+FLUSH_INTERVAL = 1.0  # seconds a count may wait in memory
+MAX_PENDING = 10_000  # distinct (key, field) counters before a flush regardless of the interval
 
 
 def searches_key(day: date) -> str:
@@ -33,14 +45,73 @@ def views_key(day: date) -> str:
     return f"{PREFIX}:views:{day.isoformat()}"
 
 
+class _Buffer:
+    """Increments waiting for Redis: {(client, key, field): n}, guarded by one lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: Counter[tuple[Any, str, str]] = Counter()
+        self.last_flush = time.monotonic()
+        self.flusher_pid: int | None = None
+        self.wake = threading.Event()
+
+    def add(self, client: Any, key: str, field: int) -> None:
+        with self.lock:
+            self.pending[(client, key, str(field))] += 1
+            due = (len(self.pending) >= MAX_PENDING
+                   or time.monotonic() - self.last_flush >= FLUSH_INTERVAL)
+            start = self.flusher_pid != os.getpid()
+            if start:
+                self.flusher_pid = os.getpid()  # after a fork the thread is gone: one per process
+        if start:
+            threading.Thread(target=self._run, name="ihome-stats-flush", daemon=True).start()
+        if due:
+            self.flush()
+
+    def take(self) -> Counter[tuple[Any, str, str]]:
+        with self.lock:
+            taken, self.pending = self.pending, Counter()
+            self.last_flush = time.monotonic()
+        return taken
+
+    def flush(self) -> None:
+        taken = self.take()
+        if not taken:
+            return
+        by_client: dict[Any, list[tuple[str, str, int]]] = {}
+        for (client, key, field), n in taken.items():
+            by_client.setdefault(client, []).append((key, field, n))
+        for client, rows in by_client.items():
+            try:
+                pipe = client.pipeline(transaction=False)
+                for key, field, n in rows:
+                    pipe.hincrby(key, field, n)
+                for key in {key for key, _field, _n in rows}:
+                    pipe.expire(key, KEEP_DAYS * 86400)
+                pipe.execute()
+            except RedisError as exc:  # statistics must never break a search
+                log.warning("could not write %d view and search counts: %s", len(rows), exc)
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(FLUSH_INTERVAL)
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001  # the thread must outlive any surprise
+                log.exception("statistics flush failed")
+
+
+_buffer = _Buffer()
+atexit.register(_buffer.flush)  # a worker that exits normally (gunicorn's graceful stop) loses nothing
+
+
+def flush() -> None:
+    """Write every count this process holds to Redis now (readers and tests call it first)."""
+    _buffer.flush()
+
+
 def _count(key: str, field: int) -> None:
-    try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.hincrby(key, str(field), 1)
-        pipe.expire(key, KEEP_DAYS * 86400)
-        pipe.execute()
-    except RedisError as exc:  # statistics must never break a search
-        log.warning("could not count %s: %s", key, exc)
+    _buffer.add(get_redis(), key, field)
 
 
 def count_search(_sender: Any, *, aid: int | str | None = None, **_kwargs: Any) -> None:
@@ -57,6 +128,7 @@ def count_view(_sender: Any, *, house_id: int, **_kwargs: Any) -> None:
 def read_day(day: date) -> tuple[dict[int, int], dict[int, int]] | None:
     """(searches by district id, views by house id) of ``day``; None when Redis keeps neither any more
     (the rollup then keeps what it copied before). Raises RedisError when Redis cannot be reached."""
+    flush()
     pipe = get_redis().pipeline(transaction=False)
     pipe.hgetall(searches_key(day))
     pipe.hgetall(views_key(day))

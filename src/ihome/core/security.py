@@ -61,8 +61,10 @@ def require_user_id() -> int:
 
 def login_session(user_id: int) -> None:
     """Log a user in: a fresh session id (no fixation), then remember who it is."""
-    session.clear()
+    # Regenerate BEFORE clearing: Flask-Session's regenerate skips an empty session, so clearing
+    # first kept a planted (live) session id across the login. A lazy new session draws its id later.
     current_app.session_interface.regenerate(session)  # type: ignore[attr-defined]
+    session.clear()
     session["user_id"] = user_id
     session.permanent = True
     g.user_id = user_id

@@ -4,6 +4,10 @@ Flask opens the session before any error handler can run, so a plain Redis sessi
 would turn "Redis is down" into an unhandled error on every request. Here the session that could
 not be loaded is a stand-in that raises ``Unavailable`` (503/4001) when touched; requests that
 never read the session (cached house pages, health) keep working.
+
+Sessions are lazy: a request without a session cookie (or with one Redis no longer knows) gets a
+session with no id; the id is drawn only when something asks for it (a login, a write that must be
+saved). A cookieless read therefore costs no random bytes, no Redis round trip and no ``Set-Cookie``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any, NoReturn
 
 import redis
 from flask.sessions import SessionMixin
+from flask_session.base import ServerSideSession
 from flask_session.redis import RedisSessionInterface
 
 from ihome.core.errors import Unavailable
@@ -31,24 +36,73 @@ class UnavailableSession(dict, SessionMixin):
     get = pop = setdefault = clear = update = keys = items = values = _down
 
 
+class LazySession(ServerSideSession):
+    """A new session whose id is drawn on first use (``sid`` read), not when the request opens it."""
+
+    _sid: str | None = None
+
+    def __init__(self, initial: Any = None, sid: str | None = None, permanent: bool | None = None,
+                 *, new_sid: Any = None) -> None:
+        self._new_sid = new_sid
+        super().__init__(initial, sid=sid, permanent=permanent)
+
+    @property  # type: ignore[override]
+    def sid(self) -> str:
+        if self._sid is None:
+            self._sid = self._new_sid()
+        return self._sid
+
+    @sid.setter
+    def sid(self, value: str | None) -> None:
+        self._sid = value
+
+    @property
+    def has_sid(self) -> bool:
+        return self._sid is not None
+
+
 class ResilientRedisSessionInterface(RedisSessionInterface):
-    """Flask-Session's Redis interface, failing softly when Redis is unreachable."""
+    """Flask-Session's Redis interface, failing softly when Redis is unreachable, with lazy new sessions."""
+
+    def _lazy(self) -> LazySession:
+        return LazySession(permanent=self.permanent, new_sid=lambda: self._generate_sid(self.sid_length))
 
     def open_session(self, app, request):
+        sid = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not sid:
+            return self._lazy()
         try:
-            return super().open_session(app, request)
+            data = self._retrieve_session_data(self._get_store_id(sid))
         except REDIS_DOWN as exc:
             log.warning("session store unavailable: %s", exc)
             return UnavailableSession()
+        if data is None:
+            return self._lazy()
+        return self.session_class(data, sid=sid)
 
     def save_session(self, app, session, response) -> None:
         if isinstance(session, UnavailableSession):
+            return
+        if isinstance(session, LazySession) and not session.has_sid and not session:
+            # Nothing stored and nothing to store: no id, no Redis, no cookie (what the parent
+            # would do for an empty session, without drawing an id to name a key that never existed).
+            if session.accessed:
+                response.vary.add("Cookie")
+            if session.modified and request_had_cookie(app):
+                response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                                       path=self.get_cookie_path(app))
+                response.vary.add("Cookie")
             return
         try:
             super().save_session(app, session, response)
         except REDIS_DOWN as exc:
             log.warning("session not saved, store unavailable: %s", exc)
 
+
+def request_had_cookie(app) -> bool:
+    from flask import request
+
+    return bool(request.cookies.get(app.config["SESSION_COOKIE_NAME"]))
 
 
 def install(app) -> None:
