@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
@@ -16,6 +16,7 @@ from ihome.orders.models import Order, OrderEvent, OrderStatus
 from tests.factories.accounts import make_user
 from tests.factories.houses import make_house
 from tests.factories.orders import make_order
+from tests.support.sql import statements_of
 
 S = OrderStatus
 
@@ -140,20 +141,15 @@ def test_another_house_on_the_same_dates_is_fine(app_ctx, texts, db):
     assert book(make_house(), make_user(), 1, 4).id
 
 
+def _normalized(run) -> list[str]:
+    """The statements ``run()`` sends, on one line each, lower case."""
+    return [" ".join(sql.split()).lower() for sql in statements_of(run)]
+
+
 def test_the_house_lock_is_the_first_write_before_the_overlap_check(app_ctx, texts, db):
     """SQLite's guarantee: the booking's first write takes the database write lock, then it checks."""
     house, guest = make_house(), make_user()
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *_):
-        statements.append(" ".join(statement.split()).lower())
-
-    connection = db.session.connection()
-    event.listen(connection.engine, "before_cursor_execute", record)
-    try:
-        book(house, guest, 1, 2)
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", record)
+    statements = _normalized(lambda: book(house, guest, 1, 2))
     writes = [i for i, sql in enumerate(statements) if sql.startswith(("update", "insert", "delete"))]
     assert statements[writes[0]].startswith("update ih_house set booking_version")
     assert statements[writes[1]].startswith("insert into ih_order ")
@@ -169,17 +165,8 @@ def test_the_guest_row_is_locked_with_the_house_read_before_the_limits_are_count
     """One statement reads the house and locks the guest's row; the pending count is a later statement."""
     house_id, guest_id = make_house().id, make_user().id
     db.session.expunge_all()  # as in a request: nothing loaded yet
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *_):
-        statements.append(" ".join(statement.split()).lower())
-
-    connection = db.session.connection()
-    event.listen(connection.engine, "before_cursor_execute", record)
-    try:
-        booking.create_order(user_id=guest_id, house_id=house_id, start_date=day(1), end_date=day(2))
-    finally:
-        event.remove(connection.engine, "before_cursor_execute", record)
+    statements = _normalized(lambda: booking.create_order(user_id=guest_id, house_id=house_id, start_date=day(1),
+                                                          end_date=day(2)))
     assert not any(sql.startswith("select") and "from ih_user" in sql.split(" join ")[0] for sql in statements)
     house_read = next(i for i, sql in enumerate(statements) if sql.startswith("select ih_house.id"))
     assert "from ih_house join (select ih_user.id as guest_id from ih_user where ih_user.id =" in statements[house_read]
