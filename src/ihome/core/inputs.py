@@ -98,10 +98,12 @@ class InputRequest(Request):
 
 
 def _check_query_form_and_path() -> None:
-    """NUL or lone surrogates in the path, a query parameter or a form field: 400/4103 before the view."""
-    message = unsafe_text_message()
+    """NUL or lone surrogates in the path, a query parameter or a form field: 400/4103 before the view.
+
+    The message is translated only when something is refused: this runs before every request.
+    """
     if has_unsafe_characters(request.path):
-        raise Invalid(message)
+        raise Invalid(unsafe_text_message())
     sources = [("query", request.args)]
     if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         sources.append(("form", request.form))
@@ -109,9 +111,11 @@ def _check_query_form_and_path() -> None:
         for key, value in source.items(multi=True):
             if has_unsafe_characters(key) or has_unsafe_characters(value):
                 name = key if key and not has_unsafe_characters(key) else where
+                message = unsafe_text_message()
                 raise Invalid(message, fields={name: [message]})
     for storage in request.files.values() if request.mimetype == "multipart/form-data" else ():
         if storage.filename and has_unsafe_characters(storage.filename):
+            message = unsafe_text_message()
             raise Invalid(message, fields={storage.name or "file": [message]})
 
 
