@@ -10,6 +10,9 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, Field
 
 from ihome.core.errors import RET
+from ihome.core.i18n import current_language
+
+_SUCCESS_JSON: dict[str, bytes] = {}
 
 
 class Envelope(BaseModel):
@@ -26,13 +29,22 @@ def ok(data: Any = None, status: int = 200) -> tuple[dict, int]:
 
 
 def envelope(data: Any = None, *, errno: RET = RET.OK, errmsg: str | None = None, status: int = 200,
-             headers: dict | None = None):
+             headers: dict | None = None) -> Response:
     """A ready response, for error handlers and views without an output schema."""
     response = jsonify({"errno": errno.value, "errmsg": errmsg if errmsg is not None else _("Success"), "data": data})
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def _success_json() -> bytes:
+    """``"Success"`` in the request's language as JSON, encoded once per language (catalogs are fixed)."""
+    language = current_language()
+    message = _SUCCESS_JSON.get(language)
+    if message is None:
+        message = _SUCCESS_JSON[language] = json.dumps(_("Success"), ensure_ascii=False).encode()
+    return message
 
 
 def ok_json(data: bytes, status: int = 200) -> Response:
@@ -42,7 +54,7 @@ def ok_json(data: bytes, status: int = 200) -> Response:
 
     ``X-Cache: hit`` or ``miss`` says whether the cache answered (``ihome.core.cache``).
     """
-    message = json.dumps(_("Success"), ensure_ascii=False).encode()
+    message = _success_json()
     body = b'{"data":' + data + b',"errmsg":' + message + b',"errno":"' + RET.OK.value.encode() + b'"}\n'
     response = Response(body, status=status, mimetype="application/json")
     hit = g.get("cache_hit")
