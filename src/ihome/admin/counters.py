@@ -3,10 +3,11 @@
 Two hashes per marketplace day: ``ihome:stats:searches:<day>`` (field: district id, 0 for a search of
 every district) and ``ihome:stats:views:<day>`` (field: house id). The houses API only sends the
 ``search_performed`` and ``house_viewed`` events; the receivers here add them to a per-process
-buffer in memory (no Redis round trip on the request), which is written in ONE pipeline at most
-once a second: by the next count after the interval, by a background thread when traffic stops, when
-the buffer holds ``MAX_PENDING`` distinct counters, and at process exit. A Redis failure is logged,
-never the request's problem. What a crash (a killed worker) can lose: the last second of counts.
+buffer in memory (``core.write_buffer``: no Redis round trip on the request), which is written in ONE
+pipeline at most once a second: by the next count after the interval, by a background thread when
+traffic stops, when the buffer holds ``MAX_PENDING`` distinct counters, and at process exit. A Redis
+failure is logged, never the request's problem. What a crash (a killed worker) can lose: the last
+second of counts.
 Readers in this process call ``flush()`` first (``read_day`` does); other processes' counts reach
 Redis within a second. The daily rollup copies the counts into
 ``ih_stats_daily``; the keys expire after ``KEEP_DAYS`` (the rollup keeps what it copied).
@@ -14,23 +15,17 @@ Redis within a second. The daily rollup copies the counts into
 
 from __future__ import annotations
 
-import atexit
-import logging
-import os
-import threading
-import time
-from collections import Counter
+import operator
 from datetime import date
 from typing import Any
 
 from flask import Flask
-from redis.exceptions import RedisError
 
 from ihome.core import clock
 from ihome.core.events import house_viewed, search_performed
 from ihome.core.redis_client import get_redis
+from ihome.core.write_buffer import Row, WriteBuffer
 
-log = logging.getLogger(__name__)
 PREFIX = "ihome:stats"
 KEEP_DAYS = 40
 FLUSH_INTERVAL = 1.0  # seconds a count may wait in memory
@@ -45,64 +40,17 @@ def views_key(day: date) -> str:
     return f"{PREFIX}:views:{day.isoformat()}"
 
 
-class _Buffer:
-    """Increments waiting for Redis: {(client, key, field): n}, guarded by one lock."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.pending: Counter[tuple[Any, str, str]] = Counter()
-        self.last_flush = time.monotonic()
-        self.flusher_pid: int | None = None
-        self.wake = threading.Event()
-
-    def add(self, client: Any, key: str, field: int) -> None:
-        with self.lock:
-            self.pending[(client, key, str(field))] += 1
-            due = (len(self.pending) >= MAX_PENDING
-                   or time.monotonic() - self.last_flush >= FLUSH_INTERVAL)
-            start = self.flusher_pid != os.getpid()
-            if start:
-                self.flusher_pid = os.getpid()  # after a fork the thread is gone: one per process
-        if start:
-            threading.Thread(target=self._run, name="ihome-stats-flush", daemon=True).start()
-        if due:
-            self.flush()
-
-    def take(self) -> Counter[tuple[Any, str, str]]:
-        with self.lock:
-            taken, self.pending = self.pending, Counter()
-            self.last_flush = time.monotonic()
-        return taken
-
-    def flush(self) -> None:
-        taken = self.take()
-        if not taken:
-            return
-        by_client: dict[Any, list[tuple[str, str, int]]] = {}
-        for (client, key, field), n in taken.items():
-            by_client.setdefault(client, []).append((key, field, n))
-        for client, rows in by_client.items():
-            try:
-                pipe = client.pipeline(transaction=False)
-                for key, field, n in rows:
-                    pipe.hincrby(key, field, n)
-                for key in {key for key, _field, _n in rows}:
-                    pipe.expire(key, KEEP_DAYS * 86400)
-                pipe.execute()
-            except RedisError as exc:  # statistics must never break a search
-                log.warning("could not write %d view and search counts: %s", len(rows), exc)
-
-    def _run(self) -> None:
-        while True:
-            self.wake.wait(FLUSH_INTERVAL)
-            try:
-                self.flush()
-            except Exception:  # noqa: BLE001  # the thread must outlive any surprise
-                log.exception("statistics flush failed")
+def _write(client: Any, rows: list[Row]) -> None:
+    pipe = client.pipeline(transaction=False)
+    for key, field, n in rows:
+        pipe.hincrby(key, field, n)
+    for key in {key for key, _field, _n in rows}:
+        pipe.expire(key, KEEP_DAYS * 86400)
+    pipe.execute()
 
 
-_buffer = _Buffer()
-atexit.register(_buffer.flush)  # a worker that exits normally (gunicorn's graceful stop) loses nothing
+_buffer = WriteBuffer("view and search counts", _write, operator.add, interval=FLUSH_INTERVAL,
+                      max_pending=MAX_PENDING)
 
 
 def flush() -> None:
@@ -111,7 +59,7 @@ def flush() -> None:
 
 
 def _count(key: str, field: int) -> None:
-    _buffer.add(get_redis(), key, field)
+    _buffer.add(get_redis(), key, str(field), 1)
 
 
 def count_search(_sender: Any, *, aid: int | str | None = None, **_kwargs: Any) -> None:

@@ -38,7 +38,7 @@ def test_reading_a_day_flushes_first(app_ctx, redis):
 
 def test_a_full_buffer_is_written_without_waiting(app_ctx, redis, monkeypatch):
     _clean(redis)
-    monkeypatch.setattr(counters, "MAX_PENDING", 2)
+    monkeypatch.setattr(counters._buffer, "max_pending", 2)
     counters._count(counters.views_key(DAY), 1)
     counters._count(counters.views_key(DAY), 2)
     assert redis.hgetall(counters.views_key(DAY)) == {b"1": b"1", b"2": b"1"}
@@ -47,7 +47,7 @@ def test_a_full_buffer_is_written_without_waiting(app_ctx, redis, monkeypatch):
 def test_redis_down_loses_the_counts_quietly(app_ctx, redis, caplog):
     _clean(redis)
     dead = redis_lib.Redis(unix_socket_path="/nonexistent/redis.sock", socket_connect_timeout=0.1, retry=None)
-    counters._buffer.add(dead, counters.views_key(DAY), 9)
+    counters._buffer.add(dead, counters.views_key(DAY), "9", 1)
     counters._count(counters.views_key(DAY), 10)
     counters.flush()  # the live client's counts are written; the dead one's are logged and dropped
     assert redis.hgetall(counters.views_key(DAY)) == {b"10": b"1"}
