@@ -129,8 +129,10 @@ def db(app):
         transaction.rollback()
         connection.close()
         from ihome.admin import counters
+        from ihome.houses import search_refresh
 
         counters.flush()  # this test's buffered counts land before the wipe, never in the next test's Redis
+        search_refresh.flush()  # so do its popular searches
         app.extensions["ihome.redis"].flushdb()
 
 

@@ -51,6 +51,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IHOME_MAX_UPLOAD_MB", "MAX_UPLOAD_MB", 10, int, "largest request body, in MB"),
     Setting("IHOME_PAGE_SIZE", "PAGE_SIZE", 10, int, "houses per search page"),
     Setting("IHOME_CACHE_TTL", "CACHE_TTL", 3600, int, "seconds a cached read may live"),
+    Setting("IHOME_SEARCH_REFRESH", "SEARCH_REFRESH", 4, int,
+            "popular cached searches a booking or listing change recomputes before it answers (0: none)"),
     Setting("IHOME_BENCH_FLOOR", "BENCH_FLOOR", False, _bool,
             "serve GET /api/v1.0/_floor, the benchmark's trivial JSON endpoint (make bench sets it)"),
     # Integrations

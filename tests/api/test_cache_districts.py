@@ -17,6 +17,13 @@ from ihome.orders.models import Order
 from tests.factories.houses import make_house
 
 
+@pytest.fixture(autouse=True)
+def no_refresh_ahead(app, monkeypatch):
+    """These tests watch the invalidation itself (a changed search misses); refreshing popular searches
+    ahead of their readers, which turns such misses into fresh hits, is tested in test_search_refresh."""
+    monkeypatch.setitem(app.config, "SEARCH_REFRESH", 0)
+
+
 @pytest.fixture
 def two_districts(stay):
     """``stay``'s house (district 1) and a second house of the same host in district 2, both with a photo."""

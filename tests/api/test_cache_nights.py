@@ -18,7 +18,7 @@ from ihome.houses.cache import (
     search_generations,
     stay_generations,
 )
-from tests.api.test_cache_districts import _search, two_districts  # noqa: F401 (a fixture)
+from tests.api.test_cache_districts import _search, no_refresh_ahead, two_districts  # noqa: F401 (fixtures)
 
 DAY0 = date(2030, 1, 1)
 offsets = st.integers(min_value=0, max_value=400)

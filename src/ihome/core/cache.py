@@ -57,19 +57,25 @@ def _stamp(counters: list[bytes | None]) -> bytes:
 
 
 def cached_json(key: str, loader: Callable[[], Any], *, generations: Iterable[str] = (),
-                ttl: int | None = None) -> bytes:
+                ttl: int | None = None, refresh: bool = False) -> bytes:
     """The JSON bytes of the value under ``key`` at the current generations; ``loader`` on a miss.
 
     ``loader`` returns JSON-serialisable data. Whether this request was a hit is left in
-    ``g.cache_hit`` (the ``X-Cache`` header of the cached API answers).
+    ``g.cache_hit`` (the ``X-Cache`` header of the cached API answers). ``refresh=True`` runs the
+    loader and stores its value whatever is cached (a refresh ahead of readers; ``g`` is left alone):
+    the same fill as a miss, stamped with the counters read before the loader, so never stale.
     """
     full_key = PREFIX + key
+    names = [GEN_PREFIX + n for n in generations]
     try:
-        found = get_cache_redis().mget([full_key, *(GEN_PREFIX + n for n in generations)])
+        found = get_cache_redis().mget(names if refresh else [full_key, *names])
     except REDIS_DOWN as exc:
         log.warning("cache unavailable, reading %s uncached: %s", key, exc)
-        g.cache_hit = False
+        if not refresh:
+            g.cache_hit = False
         return to_json(loader())
+    if refresh:
+        found = [None, *found]
     stamp = _stamp(found[1:])
     raw = found[0]
     if raw is not None:
@@ -78,7 +84,8 @@ def cached_json(key: str, loader: Callable[[], Any], *, generations: Iterable[st
             g.cache_hit = True
             return payload
     payload = to_json(loader())
-    g.cache_hit = False  # after the loader, which may read other cached values
+    if not refresh:
+        g.cache_hit = False  # after the loader, which may read other cached values
     try:
         get_cache_redis().set(full_key, stamp + SEPARATOR + payload, ex=ttl or current_app.config["CACHE_TTL"])
     except REDIS_DOWN as exc:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Flask, Response, has_request_context, request
+from flask_babel import force_locale
 
 LANGUAGES = {"zh": "zh_Hans_CN", "en": "en"}  # Babel looks up zh_Hans_CN, not zh_CN
 LANG_COOKIE = "lang"
@@ -37,6 +41,22 @@ def _request_locale() -> str:
 def current_language() -> str:
     """``zh`` or ``en``, for templates and the ``<html lang>`` attribute."""
     return "en" if select_locale() == "en" else "zh"
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """This request speaks ``language`` (zh or en) inside the block: work done on behalf of another
+    reader (a search refreshed ahead of its readers) in that reader's language."""
+    previous = request.environ.get(LOCALE_KEY)
+    request.environ[LOCALE_KEY] = LANGUAGES.get(language, LANGUAGES["zh"])
+    try:
+        with force_locale(request.environ[LOCALE_KEY]):
+            yield
+    finally:
+        if previous is None:
+            request.environ.pop(LOCALE_KEY, None)
+        else:
+            request.environ[LOCALE_KEY] = previous
 
 
 def _remember_choice(response: Response) -> Response:

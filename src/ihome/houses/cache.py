@@ -36,6 +36,7 @@ from sqlalchemy.orm.util import identity_key
 
 from ihome.core.cache import bump_after_commit
 from ihome.core.events import profile_changed
+from ihome.houses.search_refresh import note_change
 
 SEARCH = "search"  # searches of every district (no aid): any change anywhere can alter them
 INDEX = "index"
@@ -95,28 +96,35 @@ def _area_of(session: Any, house_id: int) -> int | None:
     return session.scalar(select(House.area_id).where(House.id == house_id))
 
 
-def _names(session: Any, house_id: int, areas: Iterable[int | None]) -> list[str]:
+def _scopes(session: Any, house_id: int, areas: Iterable[int | None]) -> list[str]:
     districts = {a for a in (_area_of(session, house_id), *areas) if a is not None}
-    return [SEARCH, house_generation(house_id), *(district_generation(a) for a in sorted(districts))]
+    return [SEARCH, *(district_generation(a) for a in sorted(districts))]
+
+
+def _whole_scopes_changed(session: Any, house_id: int, scopes: list[str], *also: str) -> None:
+    bump_after_commit(session, *also, house_generation(house_id), *scopes)
+    note_change(session, scopes, None)
 
 
 def house_changed(session: Any, house_id: int, *, also_areas: Iterable[int | None] = ()) -> None:
     """After ``session`` commits, nothing cached about this listing is served again: its detail and
     calendar, its district's searches (and ``also_areas``': a house that moved), searches of every
-    district, and the home list."""
-    bump_after_commit(session, INDEX, *_names(session, house_id, also_areas))
+    district, and the home list. The popular searches among them are refreshed (``search_refresh``)."""
+    _whole_scopes_changed(session, house_id, _scopes(session, house_id, also_areas), INDEX)
 
 
 def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None) -> None:
     """After ``session`` commits, nothing cached that shows whether the nights [start, end) of this house
     are free is served again: its detail and calendar, and the searches with dates sharing a night with
-    the stay, of its district and of every district. Without the dates: every search of both scopes."""
+    the stay, of its district and of every district. Without the dates: every search of both scopes.
+    The popular searches among them are refreshed (``search_refresh``)."""
     if start is None or end is None or end <= start:
-        bump_after_commit(session, *_names(session, house_id, ()))
+        _whole_scopes_changed(session, house_id, _scopes(session, house_id, ()))
         return
     area = _area_of(session, house_id)
     scopes = [SEARCH] if area is None else [SEARCH, district_generation(area)]
     bump_after_commit(session, house_generation(house_id), *stay_generations(scopes, start, end))
+    note_change(session, scopes, None if (end - start).days > CHANGE_NIGHTS else (start, end))
 
 
 def user_profile_changed(session: Any) -> None:

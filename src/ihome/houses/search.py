@@ -29,7 +29,7 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select
@@ -39,8 +39,9 @@ from ihome.core import clock
 from ihome.core.cache import cached_json
 from ihome.core.errors import Invalid
 from ihome.core.events import house_taken_requested
-from ihome.core.i18n import current_language, localized
+from ihome.core.i18n import current_language, localized, speaking
 from ihome.extensions import db
+from ihome.houses import search_refresh
 from ihome.houses.cache import PEOPLE, search_generations
 from ihome.houses.calendar_models import HouseBlock
 from ihome.houses.fields import MAX_ID, WHOLE_NUMBER
@@ -51,6 +52,7 @@ from ihome.houses.reference import REFERENCE_GENERATION
 from ihome.houses.visibility import publicly_visible
 from ihome.integrations.storage import media_url
 
+KEY_PREFIX = "houses:search:"
 MAX_NIGHTS = 366
 MAX_PAGE = 1_000_000
 MAX_PRICE = 10**12 - 1  # fen; what WHOLE_NUMBER can spell, far above any nightly price
@@ -305,12 +307,13 @@ def search_houses_json(*, area_id: int | str | None = None, start: date | str | 
                        end: date | str | None = None, sort: str | None = "new", page: int | str | None = 1,
                        guests: int | str | None = None, min_price: int | str | None = None,
                        max_price: int | str | None = None, fac: str | list[int] | tuple[int, ...] | None = None,
-                       q: str | None = None) -> bytes:
+                       q: str | None = None, refresh: bool = False) -> bytes:
     """The search result as the API's JSON bytes (``SearchOut``), served from the cache as stored.
 
     Accepts parsed values or the raw query strings; bad ones raise ``Invalid`` (4103) naming every
     bad field. A page past the last gives an empty list with the real ``total_page`` (0 when nothing
-    matches); ``total`` counts the matching houses.
+    matches); ``total`` counts the matching houses. A search answered from the cache is recorded as
+    popular (``search_refresh``); ``refresh=True`` recomputes and stores it (``refresh_search``).
     """
     from ihome.houses.schemas import SearchOut
 
@@ -319,9 +322,35 @@ def search_houses_json(*, area_id: int | str | None = None, start: date | str | 
     aid, sd, ed, sort, number = normalize_search(area_id=area_id, start=start, end=end, sort=sort, page=page,
                                                  errors=errors)
     size = current_app.config["PAGE_SIZE"]
-    key = (f"houses:search:{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}:"
+    # one format, read back by stay_of_key and refresh_search (q last: no value can shift the others)
+    key = (f"{KEY_PREFIX}{current_language()}:{aid or ''}:{sd or ''}:{ed or ''}:{sort}:{number}:{size}:"
            f"{filters.key()}")
-    # its district's listings and the weeks of its stay only: bookings elsewhere leave it cached
+    # its district's listings and the nights of its stay only: bookings elsewhere leave it cached
     scope = search_generations(aid, sd, ed)
-    return cached_json(key, lambda: SearchOut.model_validate(_load(aid, sd, ed, sort, number, size, filters))
-                       .model_dump(mode="json"), generations=[*scope, PEOPLE, REFERENCE_GENERATION])
+    found = cached_json(key, lambda: SearchOut.model_validate(_load(aid, sd, ed, sort, number, size, filters))
+                        .model_dump(mode="json"), generations=[*scope, PEOPLE, REFERENCE_GENERATION],
+                        refresh=refresh)
+    if not refresh and g.get("cache_hit"):
+        search_refresh.seen(scope[0], key)
+    return found
+
+
+def stay_of_key(key: str) -> tuple[date | None, date | None]:
+    """The stay [sd, ed) of a cached search's key (None, None without dates)."""
+    _lang, _aid, sd, ed = key[len(KEY_PREFIX):].split(":", 4)[:4]
+    return (date.fromisoformat(sd) if sd else None), (date.fromisoformat(ed) if ed else None)
+
+
+def refresh_search(key: str) -> bool:
+    """Recompute and store the cached search ``key`` (``search_refresh``); False when it no longer
+    stands (its check-in has passed, or the page size changed since)."""
+    lang, aid, sd, ed, sort, page, size, guests, low, high, fac, q = key[len(KEY_PREFIX):].split(":", 11)
+    if int(size) != current_app.config["PAGE_SIZE"]:
+        return False
+    try:
+        with speaking(lang):
+            search_houses_json(area_id=aid, start=sd, end=ed, sort=sort, page=page, guests=guests, min_price=low,
+                               max_price=high, fac=fac, q=q, refresh=True)
+    except Invalid:
+        return False
+    return True
