@@ -22,7 +22,9 @@ counter: a change can never miss a search it affects, and a booking of one night
 searches that contain that night (about 2 of 60 start days for a 2-night search, against 8-15 with
 weeks). A change longer than ``CHANGE_NIGHTS`` nights bumps the scope itself instead (every search
 of the district): fewer counters, never fewer searches. Pages and search results are cached under
-these generations (``ihome.core.cache``), so the very next request misses and reads fresh.
+these generations (``ihome.core.cache``), so the very next request misses and reads fresh, except
+for the popular searches a change affected, which the changing request refreshes before it answers
+(``search_refresh``).
 """
 
 from __future__ import annotations
@@ -118,11 +120,10 @@ def stays_changed(session: Any, house_id: int, start: date | None = None, end: d
     are free is served again: its detail and calendar, and the searches with dates sharing a night with
     the stay, of its district and of every district. Without the dates: every search of both scopes.
     The popular searches among them are refreshed (``search_refresh``)."""
+    scopes = _scopes(session, house_id, ())
     if start is None or end is None or end <= start:
-        _whole_scopes_changed(session, house_id, _scopes(session, house_id, ()))
+        _whole_scopes_changed(session, house_id, scopes)
         return
-    area = _area_of(session, house_id)
-    scopes = [SEARCH] if area is None else [SEARCH, district_generation(area)]
     bump_after_commit(session, house_generation(house_id), *stay_generations(scopes, start, end))
     note_change(session, scopes, None if (end - start).days > CHANGE_NIGHTS else (start, end))
 
