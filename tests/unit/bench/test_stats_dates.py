@@ -9,9 +9,9 @@ from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from bench.run import catch_up, stats_paths
 from sqlalchemy import select
 
-from bench.run import catch_up, stats_paths
 from ihome.admin import rollups
 from ihome.admin.models import DailyStat
 from ihome.admin.rollups import ALL_DISTRICTS
