@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select, text
+from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, func, or_, select, text
 from sqlalchemy.orm import aliased
 
 from ihome.accounts.models import User
@@ -121,8 +121,13 @@ def compute(start: date, end: date, *, with_counters: bool = True, figures: Coll
     return out, missing
 
 
-@functools.cache
 def _statements() -> dict[str, Any]:
+    """Every query of the live figures for the session's database (``_built``)."""
+    return _built(db.session.get_bind().dialect.name)
+
+
+@functools.cache
+def _built(dialect: str) -> dict[str, Any]:
     """Every query of the live figures, built once with bound parameters (lo/hi: instants; start/end: dates).
 
     Built statements skip SQLAlchemy's per-call construction and cache-key work: today's figures are
@@ -148,11 +153,11 @@ def _statements() -> dict[str, Any]:
         .join(Payment, Payment.id == Refund.payment_id).join(Order, Order.id == Payment.order_id)
         .join(House, House.id == Order.house_id)
         .where(Refund.status == RefundStatus.SUCCEEDED.value, Refund.update_time >= lo, Refund.update_time < hi),
-        "booked": select(Order.house_id, House.area_id, Order.start_date, Order.days, Order.subtotal)
-        # "+ 0": SQLite would otherwise loop over every house and probe its orders; this way the
-        # partial index finds the few booked stays of the window and each probes its house's key
-        .join(House, House.id == Order.house_id + 0)
-        .where(text(BOOKED_SQL), Order.end_date > bindparam("start"), Order.start_date <= bindparam("end")),
+        # the window's booked stays through an index, and each stay's district by its house's key: a join
+        # would read every house (SQLite: loop over the houses; PostgreSQL: hash them all, ~30 ms of CPU at
+        # 100,000 houses for the ~2,000 stays of a day)
+        "booked": select(Order.house_id, _district_of_house(), Order.start_date, Order.days, Order.subtotal)
+        .where(text(BOOKED_SQL), *_nights_in_window(dialect)),
         # active listings: houses the public may see today (ihome.houses.visibility), by creation day
         "listed_before": select(House.area_id, func.count()).where(House.create_time < lo, *publicly_visible())
         .group_by(House.area_id),
@@ -160,6 +165,22 @@ def _statements() -> dict[str, Any]:
         .where(House.create_time >= lo, House.create_time < hi),
         "joined": select(User.create_time).where(User.create_time >= lo, User.create_time < hi),
     }
+
+
+def _district_of_house() -> Any:
+    return select(House.area_id).where(House.id == Order.house_id).scalar_subquery()
+
+
+def _nights_in_window(dialect: str) -> list[ColumnElement[bool]]:
+    """Stays with a night in [start, end], in the form each database's index answers: PostgreSQL's GiST
+    ``ix_order_booked_stay`` (whose statistics also estimate the few rows of a day, where the two dates
+    compared apart look like 150,000), SQLite's ``ix_order_booked_end``."""
+    start: Any = bindparam("start", type_=Date)
+    end: Any = bindparam("end", type_=Date)
+    if dialect == "postgresql":
+        stay = func.daterange(Order.start_date, Order.end_date, text("'[)'"))  # ix_order_booked_stay's expression
+        return [stay.op("&&")(func.daterange(start, end, text("'[]'")))]
+    return [Order.end_date > start, Order.start_date <= end]
 
 
 def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
