@@ -88,7 +88,8 @@ PARTS: dict[str, tuple[str, ...]] = {
     "payments": ("paid", "gmv", "revenue_paid"),
     "refunds": ("refunds", "revenue_refunded"),
     "booked": ("booked_nights", "booked_subtotal"),
-    "listings": ("new_listings", "new_hosts", "active_listings"),
+    "listings": ("new_listings", "new_hosts"),
+    "stock": ("active_listings",),  # the only part that counts every house
     "users": ("new_users",),
     "counters": ("searches", "detail_views"),
 }
@@ -111,8 +112,8 @@ def compute(start: date, end: date, *, with_counters: bool = True, figures: Coll
         _refunds(out, lo, hi)
     if "booked" in wanted:
         _booked_nights(out, start, end)
-    if "listings" in wanted:
-        _listings(out, start, end, lo, hi)
+    if "listings" in wanted or "stock" in wanted:
+        _listings(out, start, end, lo, hi, new="listings" in wanted, stock="stock" in wanted)
     if "users" in wanted:
         _users(out, lo, hi)
     missing: set[date] = set()
@@ -270,20 +271,25 @@ def _booked_nights(out: dict[tuple[date, int], Figures], start: date, end: date)
                 figures["booked_subtotal"] += share
 
 
-def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: datetime, hi: datetime) -> None:
-    """new_listings, new_hosts (a host's first house), and active_listings (houses at the day's end that the
-    public may see now: published, listed, of an active host; their past hidden spells are not kept)."""
+def _listings(out: dict[tuple[date, int], Figures], start: date, end: date, lo: datetime, hi: datetime, *,
+              new: bool = True, stock: bool = True) -> None:
+    """``new``: new_listings, new_hosts (a host's first house); ``stock``: active_listings (houses at the day's
+    end that the public may see now: published, listed, of an active host; their past hidden spells are not
+    kept), which counts every house created before the range."""
     statements = _statements()
-    before: dict[int, int] = dict(db.session.execute(statements["listed_before"], {"lo": lo}).all())  # type: ignore[arg-type]
     rows = db.session.execute(statements["listed"], {"lo": lo, "hi": hi}).all()
     created: dict[tuple[date, int], int] = Counter()
     to_local = _local_days()
     for at, area, is_first, visible in rows:
         day = to_local(at)
         created[(day, area)] += 1 if visible else 0
-        out[(day, area)]["new_listings"] += 1
-        if is_first:
-            out[(day, area)]["new_hosts"] += 1
+        if new:
+            out[(day, area)]["new_listings"] += 1
+            if is_first:
+                out[(day, area)]["new_hosts"] += 1
+    if not stock:
+        return
+    before: dict[int, int] = dict(db.session.execute(statements["listed_before"], {"lo": lo}).all())  # type: ignore[arg-type]
     areas = set(before) | {area for _day, area in created}
     running = dict(before)
     for day in days(start, end):

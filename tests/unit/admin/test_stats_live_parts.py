@@ -67,9 +67,10 @@ def test_each_source_alone_gives_exactly_its_figures(market, now_after):
     ("net_gmv", ["ih_payment", "ih_refund"]),
     ("bookings.requested", ["ih_order_event"]),
     ("acceptance_rate", ["ih_order_event"]),
-    ("occupancy_rate", ["ih_order", "ih_house", "ih_house"]),  # booked stays; listings before and of today
+    ("occupancy_rate", ["ih_order", "ih_house", "ih_house"]),  # booked stays; listings of today and before
     ("adr", ["ih_order"]),
     ("active_listings", ["ih_house", "ih_house"]),
+    ("new_listings", ["ih_house"]),  # today's new houses, not the count of every house
     ("new_users", ["ih_user"]),
     ("searches", []),  # Redis only
 ])
