@@ -10,7 +10,7 @@ and null when their denominator is 0.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -60,12 +60,16 @@ def check_range(start: date, end: date, aid: int | None = None) -> None:
 
 # ---- the sums of each day -----------------------------------------------------------------------------
 
-def daily(start: date, end: date, *, aid: int | None = None) -> dict[date, Figures]:
-    """The sums of every day of [start, end] (of one district with ``aid``): rollups, else live."""
+def daily(start: date, end: date, *, aid: int | None = None, sums: Collection[str] | None = None
+          ) -> dict[date, Figures]:
+    """The sums of every day of [start, end] (of one district with ``aid``): rollups, else live.
+
+    With ``sums``, the days computed live read only the sources of those sums (the others stay 0 there).
+    """
     today = clock.today()
     result = rolled_up(start, min(end, today - timedelta(days=1)), aid=aid) if start < today else {}
     for run_start, run_end in _runs(day for day in days(start, end) if day not in result):
-        computed, _gone = live.compute(run_start, run_end)
+        computed, _gone = live.compute(run_start, run_end, figures=sums)
         for (day, area), values in computed.items():
             if aid is None or area == aid:
                 result.setdefault(day, Counter()).update(values)
@@ -115,31 +119,45 @@ def fen_ratio(numerator: int, denominator: int) -> int | None:
     return (2 * numerator + denominator) // (2 * denominator) if denominator else None
 
 
-def derive(total: Figures, *, active_listings: int) -> dict[str, Any]:
-    """The summary's figures from a range's sums and its last day's active listings.
+# Every summary figure that is not one stored sum: (the sums it reads, the formula over them). ``derive``
+# computes each from exactly these sums, so a time series of one figure knows which sums to read.
+FORMULAS: dict[str, tuple[tuple[str, ...], Callable[..., Any]]] = {
+    "net_gmv": (("gmv", "refunds"), lambda gmv, refunds: gmv - refunds),
+    "revenue": (("revenue_paid", "revenue_refunded"), lambda paid, refunded: paid - refunded),
+    "acceptance_rate": (("accepted", "rejected", "expired_unanswered"),
+                        lambda accepted, rejected, unanswered: rate(accepted, accepted + rejected + unanswered)),
+    "cancellation_rate": (("cancelled_after_accept", "accepted"), rate),
+    # the daily stock of active listings summed over the days is the available house-nights
+    "occupancy_rate": (("booked_nights", "active_listings"), rate),
+    "adr": (("booked_subtotal", "booked_nights"), fen_ratio),
+    "revpar": (("booked_subtotal", "active_listings"), fen_ratio),
+    "avg_lead_time_days": (("lead_days_sum", "requested"), average),
+    "avg_stay_nights": (("stay_nights_sum", "requested"), average),
+    "avg_rating": (("rating_sum", "rating_count"), average),
+}
 
-    ``total["active_listings"]`` (the daily stock summed over the days) is the available house-nights.
-    """
-    available = total["active_listings"]
-    accepted = total["accepted"]
+
+def derive(total: Figures, *, active_listings: int) -> dict[str, Any]:
+    """The summary's figures from a range's sums and its last day's active listings."""
+    derived = {name: formula(*(total[key] for key in sums)) for name, (sums, formula) in FORMULAS.items()}
     return {
         "gmv": total["gmv"],
         "refunds": total["refunds"],
-        "net_gmv": total["gmv"] - total["refunds"],
-        "revenue": total["revenue_paid"] - total["revenue_refunded"],
+        "net_gmv": derived["net_gmv"],
+        "revenue": derived["revenue"],
         "bookings": {key: total[key] for key in BOOKING_KEYS},
-        "acceptance_rate": rate(accepted, accepted + total["rejected"] + total["expired_unanswered"]),
-        "cancellation_rate": rate(total["cancelled_after_accept"], accepted),
-        "occupancy_rate": rate(total["booked_nights"], available),
-        "adr": fen_ratio(total["booked_subtotal"], total["booked_nights"]),
-        "revpar": fen_ratio(total["booked_subtotal"], available),
-        "avg_lead_time_days": average(total["lead_days_sum"], total["requested"]),
-        "avg_stay_nights": average(total["stay_nights_sum"], total["requested"]),
+        "acceptance_rate": derived["acceptance_rate"],
+        "cancellation_rate": derived["cancellation_rate"],
+        "occupancy_rate": derived["occupancy_rate"],
+        "adr": derived["adr"],
+        "revpar": derived["revpar"],
+        "avg_lead_time_days": derived["avg_lead_time_days"],
+        "avg_stay_nights": derived["avg_stay_nights"],
         "new_users": total["new_users"],
         "new_hosts": total["new_hosts"],
         "new_listings": total["new_listings"],
         "active_listings": active_listings,
-        "avg_rating": average(total["rating_sum"], total["rating_count"]),
+        "avg_rating": derived["avg_rating"],
         "searches": total["searches"],
         "detail_views": total["detail_views"],
     }
@@ -167,6 +185,13 @@ def summary(*, start: date, end: date, aid: int | None = None) -> dict[str, Any]
 SUMS = {"gmv": "gmv", "refunds": "refunds", "new_users": "new_users", "new_hosts": "new_hosts",
         "new_listings": "new_listings", "searches": "searches", "detail_views": "detail_views",
         "booked_nights": "booked_nights", **{f"bookings.{key}": key for key in BOOKING_KEYS}}
+
+
+def sums_of(metric: str) -> tuple[str, ...]:
+    """The stored sums a metric's value is computed from."""
+    if metric in FORMULAS:
+        return FORMULAS[metric][0]
+    return (SUMS.get(metric, metric),)  # active_listings: the stock of the interval's last day
 
 
 def metric_value(figures: dict[str, Any], metric: str) -> Any:
@@ -202,7 +227,7 @@ def timeseries(*, metric: str, start: date, end: date, interval: str = "day", ai
     if interval not in INTERVALS:
         raise Invalid(_("Unknown interval"), fields={"interval": [_("Must be day, week or month")]})
     check_range(start, end, aid)
-    per_day = daily(start, end, aid=aid)
+    per_day = daily(start, end, aid=aid, sums=sums_of(metric))  # today's live part: only this metric's sources
     if metric in SUMS:
         name = SUMS[metric]
         points = [{"date": first, "value": sum(per_day[day][name] for day in days(first, last))}
