@@ -1,6 +1,7 @@
 """Migration 0014 on a database that already holds houses, on the database under test: the count's
-covering index replaces ix_house_area_stay, the dated district count is the same before and after,
-and the downgrade brings the old index back."""
+covering index replaces ix_house_area_stay, PostgreSQL gains the suspended accounts' index, the dated
+district count (hidden houses left out) is the same before and after, and the downgrade brings the old
+index back."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def _indexes() -> dict[str, list[str]]:
     return {index["name"]: index["column_names"] for index in inspect(db.engine).get_indexes("ih_house")}
 
 
+def _user_indexes() -> set[str]:
+    from ihome.extensions import db
+
+    return {index["name"] for index in inspect(db.engine).get_indexes("ih_user")}
+
+
 def _count() -> int:
     from ihome.extensions import db
     from ihome.houses.search import count_query
@@ -38,6 +45,8 @@ def _count() -> int:
 
 
 def test_the_covering_index_replaces_the_old_one_and_the_count_is_unchanged(old_app):
+    from ihome.extensions import db
+
     run("INSERT INTO ih_area (id, name, create_time, update_time) VALUES (1, '朝阳区', :now, :now)")
     run(USER, id=1, name="host", mobile="13800000001", active=True)
     run(USER, id=2, name="suspended", mobile="13800000002", active=False)
@@ -55,10 +64,12 @@ def test_the_covering_index_replaces_the_old_one_and_the_count_is_unchanged(old_
     assert indexes["ix_house_area_visible_stay"] == ["area_id", "published", "listed", "min_days", "max_days",
                                                      "user_id", "id"]
     assert "ix_house_area_stay" not in indexes
+    assert ("ix_user_suspended" in _user_indexes()) == (db.engine.dialect.name == "postgresql")
     assert _count() == 2
 
     downgrade(revision="0013")
     indexes = _indexes()
     assert indexes["ix_house_area_stay"] == ["area_id", "min_days", "max_days", "id"]
     assert "ix_house_area_visible_stay" not in indexes
+    assert "ix_user_suspended" not in _user_indexes()
     assert _count() == 2
