@@ -68,8 +68,9 @@ def test_the_dated_district_count_reads_only_its_index(app_ctx):
     hosts = [make_user(verified=True).id for _ in range(7)]
     # enough houses in enough districts and of enough hosts that reading one district through an index pays
     db.session.execute(insert(House), [
-        {"user_id": hosts[n % 7], "area_id": 1 + n % 16, "title": f"House {n}", "price": 20000, "address": "", "room_count": 1,
-         "acreage": 40, "unit": "", "capacity": 2, "beds": "", "deposit": 0, "min_days": 1 + n % 3, "max_days": 0}
+        {"user_id": hosts[n % 7], "area_id": 1 + n % 16, "title": f"House {n}", "price": 20000, "address": "",
+         "room_count": 1, "acreage": 40, "unit": "", "capacity": 2, "beds": "", "deposit": 0, "min_days": 1 + n % 3,
+         "max_days": 0}
         for n in range(3000)])
     make_order(house=make_house(area_id=4), start=sd, nights=2)
     query = count_query(aid=4, sd=sd, ed=sd + timedelta(days=2))
