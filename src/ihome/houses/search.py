@@ -206,8 +206,8 @@ def _check_facilities(fids: tuple[int, ...]) -> None:
 
 
 def _conditions(aid: int | None, sd: date | None, ed: date | None,
-                filters: Filters | None = None) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = publicly_visible()
+                filters: Filters | None = None, owner: Any = None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = publicly_visible(owner=owner)
     if aid is not None:
         conditions.append(House.area_id == aid)
     if sd is not None and ed is not None:
@@ -259,13 +259,14 @@ def search_query(*, aid: int | None, sd: date | None, ed: date | None, sort: str
     """
     from ihome.accounts.models import User
 
-    host = aliased(User, name="host")  # not ``User``: the visibility rule's EXISTS correlates on that
+    host = aliased(User, name="host")
     return (
         select(House.id, House.title, House.price, House.address, House.room_count, House.order_count,
                House.index_image_key, House.create_time, House.rating_sum, House.rating_count,
                Area.name, Area.name_en, host.avatar_key)
         .join(Area, Area.id == House.area_id).join(host, host.id == House.user_id)
-        .where(*_conditions(aid, sd, ed, filters)).order_by(*SORTS[sort])
+        # the host's own is_active rather than a NOT EXISTS on users: one relation fewer to plan (issue 14)
+        .where(*_conditions(aid, sd, ed, filters, owner=host)).order_by(*SORTS[sort])
     )
 
 
