@@ -104,3 +104,29 @@ def test_gunicorn_access_log_can_be_turned_off():
     assert "--access-logfile" in gunicorn_command("127.0.0.1", 5000, 2)
     quiet = gunicorn_command("127.0.0.1", 5000, 4, 2, access_log=False)
     assert "--access-logfile" not in quiet and quiet[quiet.index("--workers") + 1] == "4"
+
+
+@pytest.mark.parametrize("sort", ["new", "booking", "price-inc", "price-des"])
+def test_a_plain_search_runs_prebuilt_statements_that_answer_as_the_general_ones(app_ctx, sort):
+    """A search without filters binds values into statements built once per process; they answer
+    exactly what count_query and search_query answer, page by page, with and without district or dates."""
+    from ihome.houses.search import Filters, _load, _prebuilt
+
+    class General(Filters):
+        empty = False  # the same search through count_query and search_query
+
+    sd = clock.today() + timedelta(days=3)
+    suspended = make_user(verified=True)
+    for n in range(14):
+        make_house(area_id=4 + n % 2, price=10000 + (n % 5) * 1000, order_count=n % 3, min_days=1 + n % 3,
+                   commit=False)
+    make_house(area_id=4, owner=suspended, commit=False)
+    make_order(house=make_house(area_id=4), start=sd, nights=2)
+    suspended.is_active = False
+    db.session.commit()
+    for aid, start, end in ((4, sd, sd + timedelta(days=2)), (None, sd, sd + timedelta(days=1)), (4, None, None)):
+        for page in (1, 2, 3):
+            plain = _load(aid, start, end, sort, page, 3, Filters())
+            assert plain == _load(aid, start, end, sort, page, 3, General())
+            assert plain["total"] > 0
+    assert _prebuilt(district=True, dated=True, sort=sort) is _prebuilt(district=True, dated=True, sort=sort)
