@@ -1,6 +1,7 @@
 """The dated district search's two queries (issue 14's uncached search) before and after migration 0014.
 
     python -m bench.explain_uncached postgresql 100000 1000000      # or: sqlite 10000 100000
+    EXPLAIN_URL=postgresql+psycopg://... python -m bench.explain_uncached postgresql   # data already there
 
 A fresh database (a private PostgreSQL cluster, or a SQLite file) gets bench.generate's houses, orders
 and calendars. Then, ROUNDS times, the database is moved to revision 0013 ("before": ``ix_house_area_stay``)
@@ -12,10 +13,15 @@ the page plans' scans. Alternating the sides on the same data lets a busy machin
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import Any
 
 from bench.generate import generate
 from bench.scratch import scratch_app
@@ -65,6 +71,23 @@ def explain(kind: str, side: str, *, show: bool) -> None:
         db.session.rollback()
 
 
+@contextmanager
+def _app(kind: str, houses: int, orders: int) -> Iterator[Any]:
+    """A scratch database with generated data, or EXPLAIN_URL's (already generated, at the head revision)."""
+    if os.environ.get("EXPLAIN_URL"):
+        from ihome import create_app
+
+        print(f"[{kind}] the database of EXPLAIN_URL; medians of {RUNS} runs", flush=True)
+        yield create_app({"IHOME_ENV": "testing", "DATABASE_URL": os.environ["EXPLAIN_URL"],
+                          "INSTANCE_PATH": tempfile.mkdtemp(), "REDIS_URL": "unix:///nonexistent.sock?db=0",
+                          "LOG_LEVEL": "ERROR"})
+        return
+    with scratch_app(kind, prefix="ihome-explain-uncached-") as (app, _url):
+        print(f"[{kind}] {houses:,} houses, {orders:,} orders, with calendars; medians of {RUNS} runs", flush=True)
+        generate(app, houses=houses, orders=orders)
+        yield app
+
+
 def main(argv: list[str]) -> int:
     from flask_migrate import downgrade, upgrade
 
@@ -73,16 +96,13 @@ def main(argv: list[str]) -> int:
     kind = argv[0] if argv else "sqlite"
     houses = int(argv[1]) if len(argv) > 1 else 10_000
     orders = int(argv[2]) if len(argv) > 2 else houses * 10
-    with scratch_app(kind, prefix="ihome-explain-uncached-") as (app, _url):
-        print(f"[{kind}] {houses:,} houses, {orders:,} orders, with calendars; medians of {RUNS} runs", flush=True)
-        generate(app, houses=houses, orders=orders)
-        with app.test_request_context("/"):
-            for round_ in range(1, ROUNDS + 1):
-                for side, revision in (("before", BEFORE), ("after", "heads")):
-                    db.session.remove()
-                    (downgrade if side == "before" else upgrade)(revision=revision)
-                    print(f"-- round {round_}, {side} (revision {revision})", flush=True)
-                    explain(kind, side, show=round_ == ROUNDS)
+    with _app(kind, houses, orders) as app, app.test_request_context("/"):
+        for round_ in range(1, ROUNDS + 1):
+            for side, revision in (("before", BEFORE), ("after", "heads")):
+                db.session.remove()
+                (downgrade if side == "before" else upgrade)(revision=revision)
+                print(f"-- round {round_}, {side} (revision {revision})", flush=True)
+                explain(kind, side, show=round_ == ROUNDS)
     return 0
 
 
