@@ -13,7 +13,10 @@ the planner estimates them well: the count becomes one hash anti-join (busy set 
 the page walks the (area_id, sort column) index, probes each house it meets and stops after the
 page. SQLite gets the plain comparison. Per-house probes (SQLite's count, both page queries) read
 ``ix_order_active_house_end``. The district is checked on a cache miss only, so a cached search
-never touches the database.
+never touches the database. The count reads the houses from ``ix_house_area_visible_stay`` alone
+(district, visibility flags, stay length, host: migration 0014); the page query checks the joined
+host's ``is_active`` rather than a NOT EXISTS (fewer relations to plan); a search without filters
+binds its values into statements built once per process (``_prebuilt``).
 
 Filters (issue 13): ``guests`` (capacity at least), ``min_price``/``max_price`` (base nightly price,
 fen, inclusive), ``fac`` (every listed facility present: one EXISTS per fid on the facility table's
