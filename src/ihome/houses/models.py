@@ -67,8 +67,8 @@ class House(TimestampMixin, Base):
         Index("ix_house_orders", "order_count", "id"),
         Index("ix_house_price", "price"),
         Index("ix_house_ical_token", "ical_token", unique=True),  # the export URL's secret finds its house (0009)
-        # search's count: district and stay length answered from the index alone (0002)
-        Index("ix_house_area_stay", "area_id", "min_days", "max_days", "id"),
+        # search's count: district, visibility flags, stay length and host answered from the index alone (0014)
+        Index("ix_house_area_visible_stay", "area_id", "published", "listed", "min_days", "max_days", "user_id", "id"),
         # search keyword (0008): trigram GIN indexes on PostgreSQL; SQLite has the FTS5 table ih_house_fts
         Index("ix_house_title_trgm", "title", postgresql_using="gin",
               postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),

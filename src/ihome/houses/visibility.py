@@ -9,6 +9,8 @@ so cached pages stop showing them at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import ColumnElement, exists, false, true
 
 from ihome.accounts.models import User
@@ -16,8 +18,15 @@ from ihome.extensions import db
 from ihome.houses.models import House
 
 
-def publicly_visible() -> list[ColumnElement[bool]]:
-    """SQL conditions on ``House``: published, listed, and its owner not suspended."""
+def publicly_visible(*, owner: Any = None) -> list[ColumnElement[bool]]:
+    """SQL conditions on ``House``: published, listed, and its owner not suspended.
+
+    ``owner``: a ``User`` alias the query already joins on ``owner.id == House.user_id``; its
+    ``is_active`` then stands for the NOT EXISTS (the same answer: ``user_id`` is a non-null foreign key,
+    ``is_active`` non-null), one relation fewer for the planner.
+    """
+    if owner is not None:
+        return [House.published == true(), House.listed == true(), owner.is_active == true()]
     suspended_owner = exists().where(User.id == House.user_id, User.is_active == false())
     return [House.published == true(), House.listed == true(), ~suspended_owner]
 
