@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from tests.support.migrations import fixture_at
 
-old_app = fixture_at("0013")
+old_app = fixture_at("0014")
 
 
 def _order_indexes() -> set[str]:
@@ -25,5 +25,5 @@ def test_the_booked_stay_index_is_added_on_postgresql_and_removed_by_the_downgra
     assert "ix_order_booked_end" in before and "ix_order_booked_stay" not in before
     upgrade(revision="0015")
     assert _order_indexes() - before == ({"ix_order_booked_stay"} if db.engine.dialect.name == "postgresql" else set())
-    downgrade(revision="0013")
+    downgrade(revision="0014")
     assert _order_indexes() == before

@@ -1,7 +1,7 @@
 """statistics: booked stays by their range of nights (PostgreSQL GiST), for the live figures of today
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 23:00:00
 
 Today's booked nights read the booked stays (PAID, WAIT_COMMENT, COMPLETE) with a night in the day. On
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0015"
-down_revision = "0013"  # another branch may add 0014: chain this one after it when both are merged
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
