@@ -107,13 +107,6 @@ DAILY_CSV = (
 )
 
 @pytest.fixture
-def market(app, client, texts, queued_refunds):
-    from tests.support.stats_marketplace import build
-
-    return build(app, client)
-
-
-@pytest.fixture
 def after():
     from tests.support.stats_marketplace import AFTER
 

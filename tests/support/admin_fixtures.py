@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from ihome.core import clock
 from ihome.extensions import db
 from tests.factories.accounts import make_user
 from tests.support.api_client import ApiClient
@@ -36,3 +39,20 @@ def admin_texts(monkeypatch, texts) -> list[tuple[str, str]]:
     assert admin_texts_module.send_sms_message is send_sms_message
     monkeypatch.setattr(admin_texts_module, "send_sms_message", order_texts.send_sms_message)  # the recorder
     return texts
+
+
+@pytest.fixture
+def market(app, client, texts, queued_refunds):
+    """The statistics tests' marketplace with a known history (``tests/support/stats_marketplace.py``)."""
+    from tests.support.stats_marketplace import build
+
+    return build(app, client)
+
+
+@pytest.fixture
+def now_after(app_ctx) -> Iterator[None]:
+    """The clock after that history: every one of its days has closed."""
+    from tests.support.stats_marketplace import AFTER
+
+    with clock.frozen(AFTER):
+        yield

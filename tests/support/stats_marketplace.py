@@ -35,6 +35,7 @@ from tests.factories.houses import make_house
 ZONE = ZoneInfo("Asia/Shanghai")
 D1, D2, D3 = date(2030, 3, 1), date(2030, 3, 2), date(2030, 3, 3)
 AFTER = datetime(2030, 3, 10, 12, 0, tzinfo=ZONE)  # "now" once the history is written
+LAST_CLOSED = date(2030, 3, 9)  # the last closed day at AFTER
 
 
 @contextmanager
@@ -187,3 +188,4 @@ EXPECTED = {
     "searches": 3,
     "detail_views": 4,
 }
+

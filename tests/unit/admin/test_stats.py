@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from ihome.admin import counters, rollups, stats
@@ -14,20 +13,7 @@ from ihome.extensions import db as database
 from ihome.orders.models import Order
 from ihome.payments.models import Refund
 from tests.support.payments_fixtures import run_task
-from tests.support.stats_marketplace import AFTER, D1, D2, D3, EXPECTED, build
-
-LAST_CLOSED = date(2030, 3, 9)
-
-
-@pytest.fixture
-def market(app, client, texts, queued_refunds):
-    return build(app, client)
-
-
-@pytest.fixture
-def now_after(app_ctx):
-    with clock.frozen(AFTER):
-        yield
+from tests.support.stats_marketplace import AFTER, D1, D2, D3, EXPECTED, LAST_CLOSED
 
 
 def as_json(summary: dict) -> dict:

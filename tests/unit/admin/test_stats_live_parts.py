@@ -17,21 +17,9 @@ from ihome.extensions import db
 from ihome.orders import booking
 from ihome.orders.models import Order
 from tests.support.sql import statements_of
-from tests.support.stats_marketplace import AFTER, D1, build
+from tests.support.stats_marketplace import D1, LAST_CLOSED
 
-LAST_CLOSED = date(2030, 3, 9)
 ROLLUP = "ih_stats_daily"
-
-
-@pytest.fixture
-def market(app, client, texts, queued_refunds):
-    return build(app, client)
-
-
-@pytest.fixture
-def now_after(app_ctx):
-    with clock.frozen(AFTER):
-        yield
 
 
 def sources(statements: list[str]) -> list[str]:
