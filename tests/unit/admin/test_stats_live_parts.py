@@ -102,11 +102,13 @@ def test_booked_stays_come_through_an_index_and_their_districts_by_key(market, n
     else:
         db.session.execute(db.text("SET LOCAL enable_seqscan = off"))  # a few rows: forbid scans, as search's tests
         plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", params))
-        assert "ix_order_booked_stay" in plan, plan
-        # each stay's house by its id, no join (on a few rows the planner may take either index that holds
-        # the id for that probe: the primary key, or migration 0014's covering index, equally cheap here)
+        # With seq scans off, one still shows when no index can serve a table. Which index serves each
+        # table is the planner's choice on a few rows (CI saw ix_order_booked_stay or a status index for
+        # the orders, the primary key or migration 0014's covering index for the houses, at equal cost);
+        # at 100,000 houses it is ix_order_booked_stay (bench/results/2026-12-07-stats-today-explain.txt).
+        assert "Seq Scan" not in plan and "Join" not in plan, plan
         assert re.search(r"Index (Only )?Scan using \w+ on ih_house", plan), plan
-        assert "Index Cond: (id = ih_order.house_id)" in plan and "Join" not in plan, plan
+        assert "Index Cond: (id = ih_order.house_id)" in plan, plan  # each stay's house by its key
     night = date(2030, 3, 5)  # o1's first night
     stays = [tuple(row) for row in figures.booked_stays(night, night)]
     assert len(stays) == 1
