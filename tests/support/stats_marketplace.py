@@ -189,3 +189,11 @@ EXPECTED = {
     "detail_views": 4,
 }
 
+
+
+def request_today(market: Marketplace) -> None:
+    """One booking request made today (after the history: the clock at ``AFTER``), of o1's house by host b."""
+    house = db.session.get(Order, market.orders["o1"]).house_id
+    booking.create_order(user_id=market.hosts["b"], house_id=house, start_date=date(2030, 3, 20),
+                         end_date=date(2030, 3, 22))
+    db.session.commit()

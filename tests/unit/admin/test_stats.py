@@ -10,10 +10,9 @@ from ihome.admin import counters, rollups, stats
 from ihome.admin.models import FIGURES, DailyStat
 from ihome.core import clock
 from ihome.extensions import db as database
-from ihome.orders.models import Order
 from ihome.payments.models import Refund
 from tests.support.payments_fixtures import run_task
-from tests.support.stats_marketplace import AFTER, D1, D2, D3, EXPECTED, LAST_CLOSED
+from tests.support.stats_marketplace import AFTER, D1, D2, D3, EXPECTED, LAST_CLOSED, request_today
 
 
 def as_json(summary: dict) -> dict:
@@ -116,12 +115,7 @@ def test_a_late_refund_is_counted_on_its_own_day_by_the_reroll(market, app, now_
 
 def test_today_is_live_on_top_of_the_rollup(market, app, now_after):
     rollups.rebuild(since=D1)
-    from ihome.orders import booking
-
-    house = database.session.get(Order, market.orders["o1"]).house_id
-    booking.create_order(user_id=market.hosts["b"], house_id=house, start_date=date(2030, 3, 20),
-                         end_date=date(2030, 3, 22))
-    database.session.commit()
+    request_today(market)
     today = clock.today()
     assert stats.summary(start=today, end=today)["bookings"]["requested"] == 1
     assert stats.summary(start=D1, end=today)["bookings"]["requested"] == 9

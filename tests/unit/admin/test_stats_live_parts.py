@@ -14,10 +14,8 @@ from ihome.admin import figures, rollups, stats
 from ihome.admin.models import FIGURES
 from ihome.core import clock
 from ihome.extensions import db
-from ihome.orders import booking
-from ihome.orders.models import Order
 from tests.support.sql import statements_of
-from tests.support.stats_marketplace import D1, LAST_CLOSED
+from tests.support.stats_marketplace import D1, LAST_CLOSED, request_today
 
 ROLLUP = "ih_stats_daily"
 
@@ -74,10 +72,7 @@ def test_a_series_reads_closed_days_from_the_rollup_and_today_only_from_its_sour
 
 def test_todays_point_of_every_metric_equals_the_full_computation(market, now_after):
     rollups.rebuild(since=D1)
-    house = db.session.get(Order, market.orders["o1"]).house_id
-    booking.create_order(user_id=market.hosts["b"], house_id=house, start_date=date(2030, 3, 20),
-                         end_date=date(2030, 3, 22))
-    db.session.commit()
+    request_today(market)
     today = clock.today()
     full = stats.summary(start=today, end=today)  # every source
     assert full["bookings"]["requested"] == 1
