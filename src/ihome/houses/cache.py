@@ -98,8 +98,11 @@ def _area_of(session: Any, house_id: int) -> int | None:
     return session.scalar(select(House.area_id).where(House.id == house_id))
 
 
-def _scopes(session: Any, house_id: int, areas: Iterable[int | None]) -> list[str]:
-    districts = {a for a in (_area_of(session, house_id), *areas) if a is not None}
+def _scopes(session: Any, house_id: int, areas: Iterable[int | None], *, area_id: int | None = None) -> list[str]:
+    """The search scopes of the house: every district's, and its district's (``area_id`` when the caller
+    knows it) and ``areas``'."""
+    home = area_id if area_id is not None else _area_of(session, house_id)
+    districts = {a for a in (home, *areas) if a is not None}
     return [SEARCH, *(district_generation(a) for a in sorted(districts))]
 
 
@@ -115,12 +118,14 @@ def house_changed(session: Any, house_id: int, *, also_areas: Iterable[int | Non
     _whole_scopes_changed(session, house_id, _scopes(session, house_id, also_areas), INDEX)
 
 
-def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None) -> None:
+def stays_changed(session: Any, house_id: int, start: date | None = None, end: date | None = None, *,
+                  area_id: int | None = None) -> None:
     """After ``session`` commits, nothing cached that shows whether the nights [start, end) of this house
     are free is served again: its detail and calendar, and the searches with dates sharing a night with
     the stay, of its district and of every district. Without the dates: every search of both scopes.
-    The popular searches among them are refreshed (``search_refresh``)."""
-    scopes = _scopes(session, house_id, ())
+    The popular searches among them are refreshed (``search_refresh``). ``area_id``: the house's district
+    when the caller read it (else it comes from the session's loaded house, or a read)."""
+    scopes = _scopes(session, house_id, (), area_id=area_id)
     if start is None or end is None or end <= start:
         _whole_scopes_changed(session, house_id, scopes)
         return

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import Integer, Update, bindparam, delete, select, update
 
 from ihome.core import clock
+from ihome.core.db import table_of
 from ihome.core.errors import Conflict, Invalid
 from ihome.extensions import db
 from ihome.houses.cache import house_changed, stays_changed
@@ -53,7 +56,17 @@ def price_overrides(*, house_id: int, start: date, end: date) -> dict[date, int]
     return {night: price for night, price in rows}
 
 
-def night_price(house: House, night: date, overrides: dict[date, int]) -> int:
+class Priced(Protocol):
+    """What a night's price depends on besides the owner's overrides: a ``House``, or a booking's row of it."""
+
+    @property
+    def price(self) -> int: ...
+
+    @property
+    def weekend_price(self) -> int | None: ...
+
+
+def night_price(house: Priced, night: date, overrides: dict[date, int]) -> int:
     """One night's price: the override, else the weekend price on Friday and Saturday nights, else the base."""
     if night in overrides:
         return overrides[night]
@@ -124,10 +137,16 @@ def lock_calendar(house_id: int) -> None:
 
     On SQLite the write takes the database's write lock; on PostgreSQL it locks the house row until commit.
     """
-    db.session.execute(
-        update(House).where(House.id == house_id).values(booking_version=House.booking_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_lock_statement(), {"house_id": house_id})
+
+
+@cache
+def _lock_statement() -> Update:
+    """``lock_calendar``'s UPDATE, built once per process (a Core statement on the table: no ORM bulk-update
+    machinery, and its cache key is computed once; issue 14). ``update_time`` follows, by its ``onupdate``."""
+    table = table_of(House)
+    return (update(table).where(table.c.id == bindparam("house_id", type_=Integer()))
+            .values(booking_version=table.c.booking_version + 1))
 
 
 # ---- the owner's edits -----------------------------------------------------------------------------------

@@ -48,10 +48,9 @@ def book(json_data: BookingIn):
     order = booking.create_order(user_id=require_user_id(), house_id=json_data.house_id,
                                  start_date=json_data.start_date, end_date=json_data.end_date,
                                  guests=json_data.guests)
-    created = {"order_id": order.id, "days": order.days, "subtotal": order.subtotal,
-               "service_fee": order.service_fee, "amount": order.amount}  # read before the commit expires them
     db.session.commit()
-    return ok(created, 201)
+    return ok({"order_id": order.id, "days": order.days, "subtotal": order.subtotal,
+               "service_fee": order.service_fee, "amount": order.amount}, 201)
 
 
 @bp.get("/user/orders")

@@ -24,19 +24,22 @@ The guarantee, inside the request's one transaction:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, true
+from sqlalchemy import Insert, Integer, Select, and_, bindparam, exists, insert, select, true
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import aliased
 
 from ihome.accounts.models import User
 from ihome.core import clock
 from ihome.core.cache import cached
+from ihome.core.db import table_of
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from ihome.core.security import current_user_id
 from ihome.core.tasks import send_after_commit
@@ -47,7 +50,7 @@ from ihome.houses.models import House
 from ihome.houses.presenters import money
 from ihome.houses.visibility import is_publicly_visible, may_see_hidden, publicly_visible
 from ihome.orders import limits
-from ihome.orders.booking_reads import read_for_booking
+from ihome.orders.booking_reads import BookingHouse, read_for_booking
 from ihome.orders.models import Order, OrderStatus
 from ihome.orders.money import quote
 from ihome.orders.tasks import text_host_new_request
@@ -67,7 +70,7 @@ def get_house(*, house_id: int) -> House:
     return house
 
 
-def check_stay(*, house: House, start_date: date, end_date: date) -> int:
+def check_stay(*, house: House | BookingHouse, start_date: date, end_date: date) -> int:
     """The number of nights of a valid stay in ``house``; ``Invalid`` with field messages otherwise."""
     today = clock.today()
     if start_date < today:
@@ -94,7 +97,7 @@ def check_stay(*, house: House, start_date: date, end_date: date) -> int:
     return nights
 
 
-def check_guests(*, house: House, guests: int) -> None:
+def check_guests(*, house: House | BookingHouse, guests: int) -> None:
     """``Invalid`` on ``guests`` unless 1 ≤ guests ≤ the house's capacity."""
     capacity = max(house.capacity, 1)
     if not 1 <= guests <= capacity:
@@ -102,10 +105,21 @@ def check_guests(*, house: House, guests: int) -> None:
         raise Invalid(message, fields={"guests": [message]})
 
 
-def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Order:
+@dataclass(frozen=True)
+class Booked:
+    """A new order as the booking created it: its id, nights and money (the row is inserted, not loaded)."""
+
+    id: int
+    days: int
+    subtotal: int
+    service_fee: int
+    amount: int
+
+
+def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Booked:
     """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, money computed here."""
     house = booking_house(house_id=house_id, guest_id=user_id)
-    if not is_publicly_visible(house):  # unlisted by an administrator, or its host suspended
+    if not house.visible:  # unlisted by an administrator, or its host suspended
         raise NotFound(_("House not found"))
     if house.user_id == user_id:
         raise Forbidden(_("You cannot book your own house"))
@@ -117,11 +131,11 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     reads = read_for_booking(house=house, user_id=user_id, start=start_date, end=end_date)
     price = quote(nightly_prices=reads.nightly_prices)
     assert price.nights == nights  # noqa: S101 - one price per night
-    order = Order(user_id=user_id, house_id=house_id, start_date=start_date, end_date=end_date, days=nights,
-                  guests=guests, house_price=house.price, status=OrderStatus.WAIT_ACCEPT.value,
-                  cancellation_policy=house.cancellation_policy,
-                  **price.order_columns())
-    _insert(order)  # taken nights first (409), then blocked nights (400), then the guest's limits (429)
+    order_id = _insert({"user_id": user_id, "house_id": house_id, "start_date": start_date, "end_date": end_date,
+                        "days": nights, "guests": guests, "house_price": house.price,
+                        "status": OrderStatus.WAIT_ACCEPT.value, "cancellation_policy": house.cancellation_policy,
+                        **price.order_columns()})
+    # taken nights came first (the insert: 409), then blocked nights (400), then the guest's limits (429)
     try:
         if reads.first_blocked_night is not None:  # the houses domain words the refusal
             house_calendar.refuse_blocked_nights(house_id=house_id, start=start_date, end=end_date)
@@ -129,35 +143,42 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
     except (Invalid, RateLimited):
         db.session.rollback()  # the new row goes with the transaction
         raise
-    record_creation(order_id=order.id, actor=f"user:{user_id}")
-    stays_changed(db.session, house_id, start_date, end_date)
+    record_creation(order_id=order_id, actor=f"user:{user_id}")
+    stays_changed(db.session, house_id, start_date, end_date, area_id=house.area_id)
     _notify_host(house=house, start_date=start_date, end_date=end_date)
-    return order
+    return Booked(id=order_id, days=nights, subtotal=price.subtotal, service_fee=price.service_fee,
+                  amount=price.amount)
 
 
-def booking_house(*, house_id: int, guest_id: int) -> House:
-    """The house with what a booking reads of it and its owner, the guest's row locked; or ``NotFound``.
+def booking_house(*, house_id: int, guest_id: int) -> BookingHouse:
+    """What a booking reads of the house and its host, the guest's row locked; or ``NotFound``.
 
     One statement: no photos, facilities or district (a booking shows none of them).
     """
     if not 0 < house_id <= MAX_ID:
         raise NotFound(_("House not found"))
-    guest_lock = select(User.id.label("guest_id")).where(User.id == guest_id).with_for_update().subquery("guest_lock")
-    query = (
-        select(House)
-        .join(guest_lock, true())  # inner: the lock is taken (a missing guest books nothing)
-        .where(House.id == house_id)
-        .options(load_only(*_BOOKING_COLUMNS), lazyload(House.images), lazyload(House.facilities),
-                 lazyload(House.area), joinedload(House.owner).load_only(User.mobile, User.is_active))
-    )
-    house = db.session.scalars(query).unique().first()
-    if house is None:
+    row = db.session.execute(_house_statement(), {"house_id": house_id, "guest_id": guest_id}).first()
+    if row is None:
         raise NotFound(_("House not found"))
-    return house
+    return BookingHouse(*row)
 
 
-_BOOKING_COLUMNS = (House.user_id, House.area_id, House.title, House.price, House.weekend_price, House.capacity,
-                    House.min_days, House.max_days, House.cancellation_policy, House.published, House.listed)
+@cache
+def _house_statement() -> Select:
+    """``booking_house``'s statement, built once per process: on every booking, building it and computing
+    its cache key cost more Python than the rest of the read (issue 14). Its columns are ``BookingHouse``'s."""
+    guest_lock = (select(User.id.label("guest_id")).where(User.id == bindparam("guest_id", type_=Integer()))
+                  .with_for_update().subquery("guest_lock"))
+    host = aliased(User, name="host")
+    return (
+        select(House.id, House.user_id, House.area_id, House.title, House.price, House.weekend_price,
+               House.capacity, House.min_days, House.max_days, House.cancellation_policy,
+               and_(*publicly_visible(owner=host)).label("visible"), host.mobile)
+        .select_from(House)
+        .join(guest_lock, true())  # inner: the lock is taken (a missing guest books nothing)
+        .join(host, host.id == House.user_id)
+        .where(House.id == bindparam("house_id", type_=Integer()))
+    )
 
 
 def _constraint_refuses_overlaps() -> bool:
@@ -165,16 +186,23 @@ def _constraint_refuses_overlaps() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _insert(order: Order) -> None:
-    """Insert the order; nights already taken (the exclusion constraint) roll back and answer 409."""
-    db.session.add(order)
+def _insert(values: dict[str, Any]) -> int:
+    """Insert the order, its id back; nights already taken (the exclusion constraint) roll back and answer 409."""
     try:
-        db.session.flush()
+        return int(db.session.execute(_insert_statement(), values).scalar_one())
     except IntegrityError as exc:
         db.session.rollback()
         if _sqlstate(exc) == EXCLUSION_VIOLATION:
             raise Conflict(_("These dates are already booked")) from exc
         raise
+
+
+@cache
+def _insert_statement() -> Insert:
+    """A Core INSERT … RETURNING id on the table (the columns' defaults apply): the ORM's unit of work cost
+    a booking more Python than the statement itself, for a row nobody reads back (issue 14)."""
+    table = table_of(Order)
+    return insert(table).returning(table.c.id)
 
 
 def quote_stay(*, house_id: int, start_date: date, end_date: date, guests: int = 1) -> dict[str, Any]:
@@ -216,15 +244,12 @@ def _sqlstate(exc: IntegrityError) -> str | None:
     return getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
 
 
-def _notify_host(*, house: House, start_date: date, end_date: date) -> None:
+def _notify_host(*, house: BookingHouse, start_date: date, end_date: date) -> None:
     """Tell the host after commit, through the per-host text budget (``ihome.orders.host_texts``)."""
-    host = db.session.get(User, house.user_id)
-    if host is None:
-        return
     with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
         body = _("iHome: new booking for %(title)s, %(start)s to %(end)s. Please accept or reject it.",
                  title=house.title, start=start_date.isoformat(), end=end_date.isoformat())
-    send_after_commit(db.session, text_host_new_request, host.mobile, body, host.id)
+    send_after_commit(db.session, text_host_new_request, house.host_mobile, body, house.user_id)
 
 
 def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict]:

@@ -10,12 +10,14 @@ in the same transaction, so the event log always agrees with the final state, an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import Insert, insert, update
 
 from ihome.core.clock import now
+from ihome.core.db import table_of
 from ihome.core.events import order_changed
 from ihome.extensions import db
 from ihome.orders.models import Order, OrderEvent, OrderStatus
@@ -89,8 +91,14 @@ _ORDER = [S.WAIT_ACCEPT, S.WAIT_PAYMENT, S.PAID, S.WAIT_COMMENT, S.COMPLETE, S.C
 
 
 def record_creation(*, order_id: int, actor: str) -> None:
-    """The first event of an order: created in WAIT_ACCEPT."""
-    db.session.add(OrderEvent(order_id=order_id, from_status=None, to_status=S.WAIT_ACCEPT.value, actor=actor))
+    """The first event of an order: created in WAIT_ACCEPT (a Core insert, as the order's own; issue 14)."""
+    db.session.execute(_creation_statement(), {"order_id": order_id, "to_status": S.WAIT_ACCEPT.value,
+                                               "actor": actor})
+
+
+@cache
+def _creation_statement() -> Insert:
+    return insert(table_of(OrderEvent))
 
 
 def _expire_loaded(order_id: int) -> None:

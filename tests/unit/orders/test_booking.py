@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ihome.core import clock
 from ihome.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from ihome.extensions import db as database
 from ihome.houses.calendar_models import HouseBlock
 from ihome.houses.models import House
 from ihome.orders import booking
@@ -26,7 +27,12 @@ def day(n: int):
 
 
 def book(house, guest, start: int, end: int) -> Order:
-    return booking.create_order(user_id=guest.id, house_id=house.id, start_date=day(start), end_date=day(end))
+    """The booking, and the order row it inserted."""
+    booked = booking.create_order(user_id=guest.id, house_id=house.id, start_date=day(start), end_date=day(end))
+    order = database.session.get(Order, booked.id)
+    assert (order.days, order.subtotal, order.service_fee, order.amount) == (
+        booked.days, booked.subtotal, booked.service_fee, booked.amount)
+    return order
 
 
 def test_booking_computes_nights_price_and_amount_and_logs_creation(app_ctx, texts, db):
@@ -80,6 +86,21 @@ def test_refused_booking_texts_nobody(app_ctx, texts, db):
 def test_unknown_house_is_not_found(app_ctx, texts, db):
     with pytest.raises(NotFound):
         booking.create_order(user_id=make_user().id, house_id=999999, start_date=day(1), end_date=day(2))
+
+
+@pytest.mark.parametrize("hidden", ["unpublished", "unlisted", "host suspended"])
+def test_a_house_hidden_from_the_public_is_not_found_and_nothing_is_written(app_ctx, texts, db, hidden):
+    """The visibility rule comes with the house's row (``publicly_visible``, evaluated by the database)."""
+    host = make_user(verified=True)
+    house = make_house(owner=host, published=hidden != "unpublished", listed=hidden != "unlisted")
+    if hidden == "host suspended":
+        host.is_active = False
+    db.session.commit()
+    with pytest.raises(NotFound):
+        book(house, make_user(), 1, 2)
+    db.session.rollback()
+    assert _house_state(db, house.id) == (0, 0, 0)
+    assert texts == []
 
 
 def test_own_house_is_forbidden(app_ctx, texts, db):
