@@ -67,10 +67,7 @@ def login_session(user_id: int) -> None:
     session.clear()
     session["user_id"] = user_id
     session.permanent = True
-    g.user_id = user_id
-    from ihome.core.sessions import remember_user_session  # indexed so a suspension can end it
-
-    remember_user_session(current_app, user_id, session.sid)  # type: ignore[attr-defined]
+    g.user_id = user_id  # saved at the end of the request with its user's index of sessions (core.sessions)
 
 
 def logout_session() -> None:

@@ -8,11 +8,17 @@ never read the session (cached house pages, health) keep working.
 Sessions are lazy: a request without a session cookie (or with one Redis no longer knows) gets a
 session with no id; the id is drawn only when something asks for it (a login, a write that must be
 saved). A cookieless read therefore costs no random bytes, no Redis round trip and no ``Set-Cookie``.
+
+A logged-in session's lifetime slides, but is extended at most once every ``REFRESH_EVERY_SECONDS``
+(a save of its data with a new expiry, and of its user's index of sessions), not on every request: a
+session ends ``PERMANENT_SESSION_LIFETIME`` after the last visit, give or take that hour, and a request
+that changes nothing costs one Redis round trip (the read), not two, and no ``Set-Cookie`` (issue 14).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any, NoReturn
 
 import redis
@@ -20,10 +26,14 @@ from flask.sessions import SessionMixin
 from flask_session.base import ServerSideSession
 from flask_session.redis import RedisSessionInterface
 
+from ihome.core import clock
 from ihome.core.errors import Unavailable
 
 log = logging.getLogger(__name__)
 REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+REFRESH_EVERY_SECONDS = 3600
+REFRESHED = "refreshed"  # in the session: when its lifetime was last extended (epoch seconds)
+USER_SESSIONS_KEY = "ihome:user_sessions:{user_id}"  # a set: the session ids of one user
 
 
 class UnavailableSession(dict, SessionMixin):
@@ -93,10 +103,39 @@ class ResilientRedisSessionInterface(RedisSessionInterface):
                                        path=self.get_cookie_path(app))
                 response.vary.add("Cookie")
             return
+        if session and session.permanent and (session.modified or _refresh_due(app, session)):
+            session[REFRESHED] = int(clock.now().timestamp())  # saved below, with a new expiry
         try:
             super().save_session(app, session, response)
         except REDIS_DOWN as exc:
             log.warning("session not saved, store unavailable: %s", exc)
+
+    # A refresh is a modification (``save_session``): nothing else writes the session or sets its cookie.
+    def should_set_storage(self, app, session) -> bool:
+        return bool(session.modified)
+
+    def should_set_cookie(self, app, session) -> bool:
+        return bool(session.modified)
+
+    def _upsert_session(self, session_lifetime: timedelta, session: ServerSideSession, store_id: str) -> None:
+        """The session's data and its user's index of sessions (``destroy_user_sessions`` ends them on a
+        suspension; extended with the session, it outlives no session it indexes), in one round trip."""
+        seconds = int(session_lifetime.total_seconds())
+        pipe = self.client.pipeline(transaction=False)
+        pipe.set(store_id, self.serializer.encode(session), ex=seconds)
+        user_id = session.get("user_id")
+        if user_id is not None:
+            index = USER_SESSIONS_KEY.format(user_id=user_id)
+            pipe.sadd(index, session.sid).expire(index, seconds)
+        pipe.execute()
+
+
+def _refresh_due(app, session: ServerSideSession) -> bool:
+    """An unchanged session is saved again (its lifetime extended) once ``REFRESH_EVERY_SECONDS`` passed."""
+    if not app.config["SESSION_REFRESH_EACH_REQUEST"]:
+        return False
+    refreshed = session.get(REFRESHED)
+    return not isinstance(refreshed, int) or clock.now().timestamp() - refreshed >= REFRESH_EVERY_SECONDS
 
 
 def request_had_cookie(app) -> bool:
@@ -117,18 +156,6 @@ def install(app) -> None:
 
 
 # ---- every session of one user (so an administrator's suspension can end them all) ----------------------
-
-USER_SESSIONS_KEY = "ihome:user_sessions:{user_id}"
-
-
-def remember_user_session(app, user_id: int, sid: str) -> None:
-    """Index a new login's session id under its user (kept as long as a session lives)."""
-    client = app.config["SESSION_REDIS"]
-    key = USER_SESSIONS_KEY.format(user_id=user_id)
-    try:
-        client.pipeline().sadd(key, sid).expire(key, int(app.permanent_session_lifetime.total_seconds())).execute()
-    except REDIS_DOWN as exc:
-        log.warning("session index not written, store unavailable: %s", exc)
 
 
 def destroy_user_sessions(app, user_id: int) -> int:
