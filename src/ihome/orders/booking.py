@@ -6,10 +6,11 @@ The guarantee, inside the request's one transaction:
    guest's own user row is locked (``FOR UPDATE`` in a sub-select on PostgreSQL; SQLite has no row
    locks and the next step's write lock covers it): two bookings by one guest, even of different
    houses, are checked for the guest's limits one after the other.
-2. ``UPDATE ih_house SET booking_version = booking_version + 1 WHERE id = :id`` — the first write
-   (``ihome.houses.calendar.lock_calendar``). On SQLite it opens the transaction and takes the
-   database's write lock (a second booking waits on ``busy_timeout``); on PostgreSQL it locks the
-   house row until commit. Bookings of one house, and the host's blocks, are therefore serialised.
+2. The house's calendar lock (``ihome.houses.calendar.lock_calendar``), so bookings of one house and the
+   host's blocks are serialised. On PostgreSQL the statement of step 1 takes it (``FOR NO KEY UPDATE OF
+   ih_house``: a row lock until commit, no write). On SQLite it is the first write,
+   ``UPDATE ih_house SET booking_version = booking_version + 1``, which opens the transaction and takes
+   the database's write lock (a second booking waits on ``busy_timeout``).
 3. The overlap. On SQLite a SELECT after the lock, which sees every booking committed before. On
    PostgreSQL the exclusion constraint ``ex_order_no_overlap`` decides when the row is inserted (it
    waits for a concurrent insert of the same nights and refuses the row, SQLSTATE 23P01): the same
@@ -118,14 +119,16 @@ class Booked:
 
 def create_order(*, user_id: int, house_id: int, start_date: date, end_date: date, guests: int = 1) -> Booked:
     """Book ``house_id`` for [start_date, end_date) as ``user_id``: WAIT_ACCEPT, money computed here."""
-    house = booking_house(house_id=house_id, guest_id=user_id)
+    locked = house_calendar.reads_lock(db.session)
+    house = booking_house(house_id=house_id, guest_id=user_id, lock=locked)
     if not house.visible:  # unlisted by an administrator, or its host suspended
         raise NotFound(_("House not found"))
     if house.user_id == user_id:
         raise Forbidden(_("You cannot book your own house"))
     nights = check_stay(house=house, start_date=start_date, end_date=end_date)
     check_guests(house=house, guests=guests)
-    _lock_house(house_id)
+    if not locked:
+        _lock_house(house_id)
     if not _constraint_refuses_overlaps() and _overlaps(house_id=house_id, start_date=start_date, end_date=end_date):
         raise Conflict(_("These dates are already booked"))
     reads = read_for_booking(house=house, user_id=user_id, start=start_date, end=end_date)
@@ -150,27 +153,28 @@ def create_order(*, user_id: int, house_id: int, start_date: date, end_date: dat
                   amount=price.amount)
 
 
-def booking_house(*, house_id: int, guest_id: int) -> BookingHouse:
-    """What a booking reads of the house and its host, the guest's row locked; or ``NotFound``.
+def booking_house(*, house_id: int, guest_id: int, lock: bool = False) -> BookingHouse:
+    """What a booking reads of the house and its host, the guest's row locked (and with ``lock``, the house's
+    calendar lock taken: ``houses.calendar.with_calendar_lock``); or ``NotFound``.
 
     One statement: no photos, facilities or district (a booking shows none of them).
     """
     if not 0 < house_id <= MAX_ID:
         raise NotFound(_("House not found"))
-    row = db.session.execute(_house_statement(), {"house_id": house_id, "guest_id": guest_id}).first()
+    row = db.session.execute(_house_statement(lock), {"house_id": house_id, "guest_id": guest_id}).first()
     if row is None:
         raise NotFound(_("House not found"))
     return BookingHouse(*row)
 
 
 @cache
-def _house_statement() -> Select:
+def _house_statement(lock: bool) -> Select:
     """``booking_house``'s statement, built once per process: on every booking, building it and computing
     its cache key cost more Python than the rest of the read (issue 14). Its columns are ``BookingHouse``'s."""
     guest_lock = (select(User.id.label("guest_id")).where(User.id == bindparam("guest_id", type_=Integer()))
                   .with_for_update().subquery("guest_lock"))
     host = aliased(User, name="host")
-    return (
+    query = (
         select(House.id, House.user_id, House.area_id, House.title, House.price, House.weekend_price,
                House.capacity, House.min_days, House.max_days, House.cancellation_policy,
                and_(*publicly_visible(owner=host)).label("visible"), host.mobile)
@@ -179,6 +183,7 @@ def _house_statement() -> Select:
         .join(host, host.id == House.user_id)
         .where(House.id == bindparam("house_id", type_=Integer()))
     )
+    return house_calendar.with_calendar_lock(query) if lock else query
 
 
 def _constraint_refuses_overlaps() -> bool:

@@ -54,12 +54,23 @@ def test_booking_today_is_allowed(app_ctx, texts, db):
     assert order.start_date == clock.today()
 
 
-def test_booking_bumps_the_house_booking_version(app_ctx, texts, db):
+def test_booking_takes_the_calendar_lock_and_leaves_the_listing_unedited(app_ctx, texts, db):
+    """SQLite: the lock is a write of ``booking_version``; PostgreSQL: a row lock as the house is read (no
+    write). Either way the house's ``update_time`` stays: a booking is not an edit of the listing."""
     house = make_house()
-    book(house, make_user(), 1, 2)
+    db.session.commit()
+    edited = house.update_time
+    statements = _normalized(lambda: book(house, make_user(), 1, 2))
     db.session.commit()
     db.session.expire_all()
-    assert db.session.get(House, house.id).booking_version == 1
+    stored = db.session.get(House, house.id)
+    assert stored.update_time == edited
+    if db.engine.dialect.name == "postgresql":
+        assert stored.booking_version == 0
+        [house_read] = [sql for sql in statements if sql.startswith("select ih_house.id") and "guest_lock" in sql]
+        assert house_read.endswith("for no key update of ih_house")
+    else:
+        assert stored.booking_version == 1
 
 
 def test_booking_texts_the_host_after_commit(app_ctx, texts, db):
@@ -167,17 +178,23 @@ def _normalized(run) -> list[str]:
     return [" ".join(sql.split()).lower() for sql in statements_of(run)]
 
 
-def test_the_house_lock_is_the_first_write_before_the_overlap_check(app_ctx, texts, db):
-    """SQLite's guarantee: the booking's first write takes the database write lock, then it checks."""
+def test_the_house_lock_is_taken_before_the_nights_are_read(app_ctx, texts, db):
+    """The house's calendar lock comes first: on SQLite the booking's first write (the database's write
+    lock), then the overlap check; on PostgreSQL the house read itself, before any other statement."""
     house, guest = make_house(), make_user()
     statements = _normalized(lambda: book(house, guest, 1, 2))
     writes = [i for i, sql in enumerate(statements) if sql.startswith(("update", "insert", "delete"))]
-    assert statements[writes[0]].startswith("update ih_house set booking_version")
-    assert statements[writes[1]].startswith("insert into ih_order ")
     order_reads = [i for i, sql in enumerate(statements) if sql.startswith("select") and "from ih_order" in sql]
     if db.engine.dialect.name == "postgresql":  # the exclusion constraint checks the insert: no SELECT for it
+        house_read = next(i for i, sql in enumerate(statements) if "guest_lock" in sql)
+        assert statements[house_read].endswith("for no key update of ih_house")
+        nights = [i for i, sql in enumerate(statements) if "ih_order" in sql or "ih_house_block" in sql]
+        assert house_read < min(nights)
+        assert statements[writes[0]].startswith("insert into ih_order ")
         assert all("ih_order.start_date <" not in statements[i] for i in order_reads)
     else:  # the active orders overlapping the stay, read under the write lock, before the insert
+        assert statements[writes[0]].startswith("update ih_house set booking_version")
+        assert statements[writes[1]].startswith("insert into ih_order ")
         overlap_check = next(i for i in order_reads if "ih_order.start_date <" in statements[i])
         assert writes[0] < overlap_check < writes[1]
 
@@ -196,6 +213,11 @@ def test_the_guest_row_is_locked_with_the_house_read_before_the_limits_are_count
         assert "for update) as guest_lock" in statements[house_read]
     pending = next(i for i, sql in enumerate(statements) if sql.startswith("select") and "ih_order.user_id =" in sql)
     assert house_read < pending
+
+
+def _lock_writes(db) -> int:
+    """``booking_version`` after one booking: SQLite's calendar lock is a write, PostgreSQL's a row lock."""
+    return 0 if db.engine.dialect.name == "postgresql" else 1
 
 
 def _house_state(db, house_id: int) -> tuple[int, int, int]:
@@ -236,7 +258,7 @@ def test_the_pending_limit_refused_after_the_insert_leaves_nothing_behind(app_ct
     app_ctx.config["MAX_PENDING_PER_GUEST"] = 3  # one more allowed: the new row is not counted against itself
     order = book(house, guest, 1, 3)
     db.session.commit()
-    assert _house_state(db, house.id) == (1, 1, 1) and order.status == S.WAIT_ACCEPT
+    assert _house_state(db, house.id) == (1, 1, _lock_writes(db)) and order.status == S.WAIT_ACCEPT
 
 
 def test_a_second_pending_booking_of_one_house_is_refused_and_rolled_back(app_ctx, texts, db):
