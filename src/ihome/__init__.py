@@ -63,7 +63,7 @@ def register_extensions(app: APIFlask) -> None:
     """Database, Redis, sessions, translations, the API's envelope in the docs."""
     from ihome import models  # noqa: F401 - the whole schema, before the first query
     from ihome.core import sessions
-    from ihome.core.db import configure_sqlite
+    from ihome.core.db import configure_sqlite, ping_after_idle
     from ihome.core.i18n import select_locale
     from ihome.core.redis_client import make_client
     from ihome.core.responses import Envelope
@@ -80,9 +80,9 @@ def register_extensions(app: APIFlask) -> None:
     if app.config.get("CACHE_REDIS_URL"):
         app.extensions["ihome.cache_redis"] = make_client(app.config["CACHE_REDIS_URL"])
 
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     db.init_app(app)
     with app.app_context():
+        ping_after_idle(db.engine)
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
 

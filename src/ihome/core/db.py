@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names, so Alembic migrations agree on SQLite and PostgreSQL.
@@ -62,6 +64,34 @@ class TimestampMixin:
 
     create_time: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     update_time: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+
+
+PING_AFTER_IDLE_SECONDS = 10.0
+IDLE_SINCE = "ihome.idle_since"  # a pooled connection's record: when it was last given back
+
+
+def ping_after_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, paid only after a pause: a connection that sat in the pool for
+    ``PING_AFTER_IDLE_SECONDS`` is pinged when checked out (the server may have restarted or closed it
+    meanwhile) and replaced if dead; one given back moments ago is not. ``pool_pre_ping`` pinged on
+    every checkout, a round trip on every request that reads the database (issue 14). A connection that
+    breaks while busy is a disconnect error SQLAlchemy recognises: it replaces the pool's connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _given_back(_dbapi_connection: Any, record: Any) -> None:
+        record.info[IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or used moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError() from exc  # the pool drops it and checks out another
+            raise
 
 
 def configure_sqlite(engine: Engine) -> None:
