@@ -251,10 +251,16 @@ def _sqlstate(exc: IntegrityError) -> str | None:
 
 def _notify_host(*, house: BookingHouse, start_date: date, end_date: date) -> None:
     """Tell the host after commit, through the per-host text budget (``ihome.orders.host_texts``)."""
-    with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
-        body = _("iHome: new booking for %(title)s, %(start)s to %(end)s. Please accept or reject it.",
-                 title=house.title, start=start_date.isoformat(), end=end_date.isoformat())
+    body = _request_text() % {"title": house.title, "start": start_date.isoformat(), "end": end_date.isoformat()}
     send_after_commit(db.session, text_host_new_request, house.host_mobile, body, house.user_id)
+
+
+@cache
+def _request_text() -> str:
+    """The new request's text, before its values (``%`` as gettext formats them), in the marketplace's
+    language: looked up once per process (the catalogs never change while it runs; issue 14)."""
+    with force_locale("zh_Hans_CN"):  # texts go out in the marketplace's language
+        return _("iHome: new booking for %(title)s, %(start)s to %(end)s. Please accept or reject it.")
 
 
 def calendar(*, house_id: int, start: date | None = None, end: date | None = None) -> list[dict]:

@@ -82,6 +82,7 @@ def test_booking_texts_the_host_after_commit(app_ctx, texts, db):
     [message] = texts
     assert message[0] == host.mobile
     assert "Sea View" in message[1] and day(1).isoformat() in message[1]
+    assert message[1].startswith("【爱家租房】") and "有新预订" in message[1]  # the marketplace's language
     assert "新预订" in message[1]  # texts go out in the marketplace's language
 
 
