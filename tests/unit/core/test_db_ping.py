@@ -49,8 +49,15 @@ def test_a_connection_idle_longer_than_the_pause_is_pinged_once_per_checkout(eng
     assert len(pings) == 3
 
 
-def _kill_backends_of(engine) -> None:
-    """What a server restart does to an idle pooled connection: its backend is gone."""
+def _select_one_and_kill_its_connection(engine) -> None:
+    """Use a connection, give it back, then do to it what a server restart does: on PostgreSQL its backend
+    is terminated; SQLite has no server, so the pooled connection itself is closed underneath the pool."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        dbapi_connection = connection.connection.dbapi_connection
+    if engine.dialect.name != "postgresql":
+        dbapi_connection.close()
+        return
     admin = create_engine(engine.url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
@@ -63,10 +70,7 @@ def _kill_backends_of(engine) -> None:
 
 
 def test_a_dead_idle_connection_is_replaced_before_use(engine, pings, monkeypatch):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server to lose a connection")
-    _select_one(engine)
-    _kill_backends_of(engine)
+    _select_one_and_kill_its_connection(engine)
     monkeypatch.setattr(core_db, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert _select_one(engine) == 1  # pinged, found dead, replaced: the caller never saw it
     assert len(pings) == 1
@@ -74,10 +78,7 @@ def test_a_dead_idle_connection_is_replaced_before_use(engine, pings, monkeypatc
 
 def test_without_the_pause_a_dead_connection_fails_its_first_use(engine, pings):
     """The other side of the trade, and what makes the test above mean something."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no server to lose a connection")
-    _select_one(engine)
-    _kill_backends_of(engine)
+    _select_one_and_kill_its_connection(engine)
     with pytest.raises(DBAPIError) as failed:
         _select_one(engine)
     assert failed.value.connection_invalidated and pings == []
