@@ -81,10 +81,15 @@ def days(start: date, end: date) -> Iterator[date]:
 # ---- the computation ----------------------------------------------------------------------------------
 
 # The figures each source gives (together: every name of models.FIGURES, each once).
+# The event log gives five: each reads only its kind of events (``EVENT_KINDS``), so a time series of one
+# metric skips the others' rows and their order and house lookups.
 PARTS: dict[str, tuple[str, ...]] = {
-    "events": ("requested", "accepted", "rejected", "expired", "expired_unanswered", "cancelled_by_guest",
-               "cancelled_by_host", "cancelled_after_accept", "completed", "lead_days_sum", "stay_nights_sum",
-               "rating_sum", "rating_count"),
+    "requests": ("requested", "lead_days_sum", "stay_nights_sum"),
+    "answers": ("accepted", "rejected"),
+    "cancellations": ("expired", "expired_unanswered", "cancelled_by_guest", "cancelled_by_host",
+                      "cancelled_after_accept"),
+    "stays_ended": ("completed",),
+    "reviews": ("rating_sum", "rating_count"),
     "payments": ("paid", "gmv", "revenue_paid"),
     "refunds": ("refunds", "revenue_refunded"),
     "booked": ("booked_nights", "booked_subtotal"),
@@ -104,8 +109,8 @@ def compute(start: date, end: date, *, with_counters: bool = True, figures: Coll
     lo, hi = day_start(start), day_start(end + timedelta(days=1))
     out: dict[tuple[date, int], Figures] = defaultdict(Counter)
     wanted = {part for part, names in PARTS.items() if figures is None or not set(names).isdisjoint(figures)}
-    if "events" in wanted:
-        _events(out, lo, hi)
+    if kinds := frozenset(wanted & EVENT_KINDS.keys()):
+        _events(out, lo, hi, kinds=kinds)
     if "payments" in wanted:
         _payments(out, lo, hi)
     if "refunds" in wanted:
@@ -140,12 +145,7 @@ def _built(dialect: str) -> dict[str, Any]:
     first = ~exists().where(earlier.user_id == House.user_id, or_(
         earlier.create_time < House.create_time, and_(earlier.create_time == House.create_time, earlier.id < House.id)))
     return {
-        "events": select(
-            OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
-            Order.user_id, House.user_id, House.area_id,
-            Order.start_date, Order.days, Order.rating)
-        .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id)
-        .where(OrderEvent.create_time >= lo, OrderEvent.create_time < hi),
+        "events": _events_statement(frozenset(EVENT_KINDS)),
         "payments": select(Payment.paid_at, Payment.amount, Order.amount, _platform_take(), House.area_id)
         .join(Order, Order.id == Payment.order_id).join(House, House.id == Order.house_id)
         .where(Payment.status == PaymentStatus.SUCCEEDED.value, Payment.paid_at >= lo, Payment.paid_at < hi),
@@ -165,6 +165,32 @@ def _built(dialect: str) -> dict[str, Any]:
         .where(House.create_time >= lo, House.create_time < hi),
         "joined": select(User.create_time).where(User.create_time >= lo, User.create_time < hi),
     }
+
+
+# Which events each event part reads: exactly the rows ``_events`` gives its figures (a request is the first
+# event; every other kind has a previous status).
+EVENT_KINDS: dict[str, ColumnElement[bool]] = {
+    "requests": OrderEvent.from_status.is_(None),
+    "answers": and_(OrderEvent.from_status.is_not(None), OrderEvent.to_status.in_([WAIT_PAYMENT, REJECTED])),
+    "cancellations": and_(OrderEvent.from_status.is_not(None), OrderEvent.to_status == CANCELED),
+    "stays_ended": and_(OrderEvent.from_status == PAID, OrderEvent.to_status == WAIT_COMMENT),
+    "reviews": and_(OrderEvent.from_status.is_not(None), OrderEvent.to_status == COMPLETE, Order.rating.is_not(None)),
+}
+
+
+@functools.cache
+def _events_statement(kinds: frozenset[str]) -> Any:
+    """The events of [lo, hi) of these kinds, with what their figures read of the order and its house; built once
+    per set of kinds (every kind: no filter)."""
+    statement = select(
+        OrderEvent.create_time, OrderEvent.from_status, OrderEvent.to_status, OrderEvent.actor,
+        Order.user_id, House.user_id, House.area_id,
+        Order.start_date, Order.days, Order.rating) \
+        .join(Order, Order.id == OrderEvent.order_id).join(House, House.id == Order.house_id) \
+        .where(OrderEvent.create_time >= bindparam("lo"), OrderEvent.create_time < bindparam("hi"))
+    if kinds == EVENT_KINDS.keys():
+        return statement
+    return statement.where(or_(*(EVENT_KINDS[kind] for kind in sorted(kinds))))
 
 
 def _listed_before(dialect: str, lo: Any) -> Any:
@@ -206,8 +232,9 @@ def _longest_booked_stay() -> Any:
     return select(func.max(length)).where(text(BOOKED_SQL)).correlate(None).scalar_subquery()
 
 
-def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime) -> None:
-    rows = db.session.execute(_statements()["events"], {"lo": lo, "hi": hi}).all()
+def _events(out: dict[tuple[date, int], Figures], lo: datetime, hi: datetime, *,
+            kinds: frozenset[str] = frozenset(EVENT_KINDS)) -> None:
+    rows = db.session.execute(_events_statement(kinds), {"lo": lo, "hi": hi}).all()
     to_local = _local_days()
     for at, source, target, actor, guest_id, host_id, area, start_date, nights, rating in rows:
         day = to_local(at)
