@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ihome.accounts.models import User
 from ihome.core.db import Base
+from ihome.houses.models import House
 from ihome.orders.models import Order, OrderEvent
 from ihome.payments.models import Payment, Refund
 
@@ -76,3 +77,11 @@ Index("ix_order_booked_end", Order.end_date, Order.start_date,
       sqlite_where=text(BOOKED_SQL), postgresql_where=text(BOOKED_SQL))
 Index("ix_order_booked_stay", func.daterange(text("start_date"), text("end_date"), text("'[)'")),
       postgresql_using="gist", postgresql_where=text(BOOKED_SQL)).ddl_if(dialect="postgresql")
+# SQLite: the longest booked stay, which bounds the scan of ix_order_booked_end by check-out (migration 0016)
+Index("ix_order_booked_length", func.julianday(Order.end_date) - func.julianday(Order.start_date),
+      sqlite_where=text(BOOKED_SQL)).ddl_if(dialect="sqlite")
+# today's active listings: every published and listed house, counted from the index alone (migration 0016);
+# the WHERE as each database renders ihome.houses.visibility's terms (SQLite matches a partial index by them),
+# the flags also as columns, without which SQLite reads each house's row
+Index("ix_house_listed_area_created", House.area_id, House.create_time, House.user_id, House.published,
+      House.listed, sqlite_where=text("published = 1 AND listed = 1"), postgresql_where=text("published AND listed"))
