@@ -94,8 +94,16 @@ def ping_after_idle(engine: Engine) -> None:
             raise
 
 
+# Reads through a memory map of the database file; SQLite caps the request at its build's maximum (2 GiB on
+# Debian's). Without it every page missing from a connection's own 2 MB cache is a read() system call and a
+# copy: an uncached dated district search probes ~5,000 houses' orders in as many index leaves (~20 MB at
+# 100,000 houses / 1,000,000 orders), and its count took ~21 ms of CPU against ~14 ms mapped (issue 14).
+# The mapped pages are the kernel's page cache, shared by every worker, not memory per connection.
+SQLITE_MMAP_BYTES = 2**31
+
+
 def configure_sqlite(engine: Engine) -> None:
-    """WAL, foreign keys and a busy timeout on every SQLite connection.
+    """WAL, foreign keys, a busy timeout and a memory-mapped file on every SQLite connection.
 
     The driver's default transaction handling is kept on purpose: a SELECT runs outside a
     transaction and the first write opens it, so a service that writes first (the booking lock)
@@ -111,4 +119,5 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         cursor.close()

@@ -16,3 +16,19 @@ def test_timestamps_round_trip_as_aware_utc(db):
     stored = db.session.get(User, user.id).create_time
     assert stored.tzinfo is not None
     assert stored == datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
+
+
+def test_sqlite_reads_through_a_memory_map(app_ctx):
+    """Every SQLite connection maps the database file (issue 14: an uncached search's index pages come from
+    the kernel's page cache without a read() each); PostgreSQL has no such setting."""
+    from ihome.core.db import SQLITE_MMAP_BYTES
+    from ihome.extensions import db
+
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    fresh = db.engine.raw_connection()  # a new connection gets every setting from the connect hook
+    try:
+        (mapped,) = fresh.cursor().execute("PRAGMA mmap_size").fetchone()
+    finally:
+        fresh.close()
+    assert 0 < mapped <= SQLITE_MMAP_BYTES
