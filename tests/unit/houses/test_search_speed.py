@@ -4,10 +4,12 @@ the district check still answers on a miss, and the benchmark's server can drop 
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, inspect
+from sqlalchemy.exc import SAWarning
 
 from ihome.core import clock
 from ihome.core.errors import Invalid
@@ -55,7 +57,9 @@ def test_the_search_indexes_exist(app_ctx):
                                                     "user_id", "id"]
     assert "ix_house_area_stay" not in houses  # replaced by the one above (0014)
     assert houses["ix_house_area_orders"] == ["area_id", "order_count", "id"]
-    orders = {ix["name"] for ix in inspector.get_indexes("ih_order")}
+    with warnings.catch_warnings():  # SQLite's expression index of stay lengths (0016) is not reflected
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index", SAWarning)
+        orders = {ix["name"] for ix in inspector.get_indexes("ih_order")}
     assert "ix_order_active_house_end" in orders
     assert ("ix_order_active_stay" in orders) == (db.session.get_bind().dialect.name == "postgresql")
 
